@@ -1,0 +1,97 @@
+"""Settings come from the environment; a wrong one stops start-up with one line naming it."""
+
+import pytest
+
+from tongban.config import env
+
+
+@pytest.mark.parametrize(
+    ("environ", "setting"),
+    [
+        ({"DATABASE_URL": "mysql://root@localhost/db"}, "DATABASE_URL"),
+        ({"DATABASE_URL": "postgresql://"}, "DATABASE_URL"),
+        ({"DATABASE_URL": "not a url"}, "DATABASE_URL"),
+        ({"TONGBAN_ENV": "production", "TONGBAN_SECRET_KEY": ""}, "TONGBAN_SECRET_KEY"),
+        ({"TONGBAN_CRYPTO_SUITE": "rsa"}, "TONGBAN_CRYPTO_SUITE"),
+        ({"TONGBAN_DEBUG": "maybe"}, "TONGBAN_DEBUG"),
+        ({"TONGBAN_ENV": "staging"}, "TONGBAN_ENV"),
+    ],
+)
+def test_a_bad_setting_stops_start_up_with_one_line_naming_it(environ, setting, tongban_command):
+    result = tongban_command("check", env=environ)
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith(f"tongban: {setting}")
+
+
+def test_production_settings_pass_the_deploy_check(tongban_command):
+    result = tongban_command(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        env={
+            "TONGBAN_ENV": "production",
+            "TONGBAN_SECRET_KEY": "x" * 20
+            + "production-secret-for-the-deploy-check-only-"
+            + "y" * 20,
+            "TONGBAN_ALLOWED_HOSTS": "services.example.gov.cn",
+        },
+    )
+    assert result.returncode == 0, result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_production_refuses_debug_and_missing_hosts(tongban_command):
+    secret = {"TONGBAN_ENV": "production", "TONGBAN_SECRET_KEY": "k" * 60}
+    assert (
+        "TONGBAN_DEBUG"
+        in tongban_command(
+            "check", env={**secret, "TONGBAN_DEBUG": "1", "TONGBAN_ALLOWED_HOSTS": "a"}
+        ).stderr
+    )
+    assert "TONGBAN_ALLOWED_HOSTS" in tongban_command("check", env=secret).stderr
+
+
+def test_sqlite_is_the_default_in_wal_mode(tmp_path):
+    config = env.database({}, tmp_path)
+    assert config["ENGINE"] == "django.db.backends.sqlite3"
+    assert config["NAME"] == str(tmp_path / "tongban.sqlite3")
+    assert "journal_mode=WAL" in config["OPTIONS"]["init_command"]
+
+
+def test_postgres_url_is_parsed(tmp_path):
+    config = env.database({"DATABASE_URL": "postgresql://u:p@db.internal:5433/tongban"}, tmp_path)
+    assert config["ENGINE"] == "django.db.backends.postgresql"
+    assert (config["HOST"], config["PORT"], config["NAME"]) == ("db.internal", 5433, "tongban")
+
+
+def test_secret_key_is_generated_once_into_var(tmp_path):
+    first = env.secret_key({}, tmp_path, production=False)
+    assert len(first) >= 50
+    assert env.secret_key({}, tmp_path, production=False) == first
+    assert oct((tmp_path / "secret_key").stat().st_mode & 0o777) == "0o600"
+
+
+def test_short_production_secret_is_refused(tmp_path):
+    with pytest.raises(env.SettingError, match="TONGBAN_SECRET_KEY"):
+        env.secret_key({"TONGBAN_SECRET_KEY": "short"}, tmp_path, production=True)
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"), [("1", True), ("true", True), ("off", False), ("", False)]
+)
+def test_flags(raw, expected):
+    assert env.flag({"X": raw}, "X", default=not expected) is expected
+
+
+def test_running_database_is_in_wal_mode(db, settings):
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        pytest.skip("WAL is a SQLite journal mode")
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA journal_mode")
+        assert cursor.fetchone()[0] == "wal"

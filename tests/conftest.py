@@ -1,0 +1,62 @@
+"""Fixtures shared by every test package."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def child_environment(extra: dict | None = None) -> dict:
+    """This process's environment without test-only switches, plus `extra`."""
+    environ = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    return {**environ, **(extra or {})}
+
+
+def run_tongban(
+    *args: str, env: dict | None = None, timeout: float = 60
+) -> subprocess.CompletedProcess:
+    """Run the `tongban` command in a child process, as a user would."""
+    return subprocess.run(
+        [sys.executable, "-m", "tongban.manage", *args],
+        cwd=ROOT,
+        env=child_environment(env),
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+
+
+@pytest.fixture
+def tongban_command():
+    return run_tongban
+
+
+@pytest.fixture
+def demo_city(db):
+    """The demo city's regions and departments, seeded the way `tongban seed-demo` does."""
+    from tongban.demo.seed import seed_demo
+
+    return seed_demo()
+
+
+def child_database_url() -> str:
+    """A DATABASE_URL that points a child process at the database this test is using."""
+    from django.db import connection
+
+    settings = connection.settings_dict
+    if connection.vendor == "sqlite":
+        return f"sqlite:///{settings['NAME']}"
+    auth = settings["USER"] + (f":{settings['PASSWORD']}" if settings["PASSWORD"] else "")
+    port = f":{settings['PORT']}" if settings["PORT"] else ""
+    return f"postgresql://{auth}@{settings['HOST'] or 'localhost'}{port}/{settings['NAME']}"
+
+
+@pytest.fixture
+def child_env(transactional_db):
+    """Environment for a child process (server, worker) sharing this test's database."""
+    return {"DATABASE_URL": child_database_url(), "TONGBAN_LOG_LEVEL": "WARNING"}

@@ -1,0 +1,19 @@
+"""The platform's URL map. Each app contributes its own `urls.py`."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+from tongban.core import views as core_views
+from tongban.portal import views as portal_views
+
+urlpatterns = [
+    path("healthz", core_views.healthz, name="healthz"),
+    path("readyz", core_views.readyz, name="readyz"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("", include("tongban.portal.urls")),
+]
+
+handler403 = portal_views.permission_denied
+handler404 = portal_views.page_not_found
+handler500 = portal_views.server_error
