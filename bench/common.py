@@ -117,6 +117,7 @@ def server(
                 str(threads),
                 "--log-level",
                 "warning",
+                "--no-control-socket",
             ],
             cwd=ROOT,
             env=env,

@@ -1,5 +1,9 @@
 """Settings come from the environment; a wrong one stops start-up with one line naming it."""
 
+import base64
+import os
+import secrets
+
 import pytest
 
 from tongban.config import env
@@ -27,19 +31,15 @@ def test_a_bad_setting_stops_start_up_with_one_line_naming_it(environ, setting, 
 
 
 def test_production_settings_pass_the_deploy_check(tongban_command):
-    result = tongban_command(
-        "check",
-        "--deploy",
-        "--fail-level",
-        "WARNING",
-        env={
-            "TONGBAN_ENV": "production",
-            "TONGBAN_SECRET_KEY": "x" * 20
-            + "production-secret-for-the-deploy-check-only-"
-            + "y" * 20,
-            "TONGBAN_ALLOWED_HOSTS": "services.example.gov.cn",
-        },
-    )
+    key = base64.b64encode(os.urandom(32)).decode()
+    production = {
+        "TONGBAN_ENV": "production",
+        "TONGBAN_SECRET_KEY": secrets.token_urlsafe(60),
+        "TONGBAN_ALLOWED_HOSTS": "services.example.gov.cn",
+        "TONGBAN_DATA_KEYS": f"k1:{key}",
+        "TONGBAN_INDEX_KEY": key,
+    }
+    result = tongban_command("check", "--deploy", "--fail-level", "WARNING", env=production)
     assert result.returncode == 0, result.stderr
     assert "no issues" in result.stdout
 
@@ -95,3 +95,28 @@ def test_running_database_is_in_wal_mode(db, settings):
     with connection.cursor() as cursor:
         cursor.execute("PRAGMA journal_mode")
         assert cursor.fetchone()[0] == "wal"
+
+
+def test_crypto_keys_are_generated_once_outside_production(tmp_path):
+    keys, index = env.crypto_keys({}, tmp_path, production=False)
+    assert keys[0][0] == "k1"
+    assert env.crypto_keys({}, tmp_path, production=False) == (keys, index)
+
+
+@pytest.mark.parametrize(
+    ("environ", "setting"),
+    [
+        ({"TONGBAN_DATA_KEYS": "k1:not-base64!"}, "TONGBAN_DATA_KEYS"),
+        ({"TONGBAN_DATA_KEYS": "k1:AAAA"}, "TONGBAN_DATA_KEYS"),
+        ({"TONGBAN_DATA_KEYS": "nokeyid"}, "TONGBAN_DATA_KEYS"),
+        ({"TONGBAN_INDEX_KEY": "AAAA"}, "TONGBAN_INDEX_KEY"),
+    ],
+)
+def test_bad_crypto_keys_are_refused(environ, setting, tmp_path):
+    with pytest.raises(env.SettingError, match=setting):
+        env.crypto_keys(environ, tmp_path, production=False)
+
+
+def test_production_requires_explicit_keys(tmp_path):
+    with pytest.raises(env.SettingError, match="TONGBAN_DATA_KEYS"):
+        env.crypto_keys({}, tmp_path, production=True)

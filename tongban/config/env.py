@@ -3,6 +3,9 @@
 Every problem raises `SettingError`, whose message is one line naming the setting, so start-up
 can stop with that line instead of a traceback (see `tongban.manage.main`)."""
 
+import base64
+import binascii
+import json
 import os
 import secrets
 from pathlib import Path
@@ -96,3 +99,59 @@ def secret_key(environ, var_dir: Path, production: bool) -> str:
             with os.fdopen(fd, "w") as handle:
                 handle.write(secrets.token_urlsafe(64))
     return path.read_text().strip()
+
+
+KEY_BYTES = 32
+
+
+def _decode_key(name: str, text: str) -> str:
+    try:
+        raw = base64.b64decode(text, validate=True)
+    except (binascii.Error, ValueError):
+        raise SettingError(f"{name} must hold base64-encoded keys") from None
+    if len(raw) != KEY_BYTES:
+        raise SettingError(f"{name} keys must be {KEY_BYTES} bytes (base64 of 32 random bytes)")
+    return text
+
+
+def crypto_keys(environ, var_dir: Path, production: bool) -> tuple[list[tuple[str, str]], str]:
+    """Data keys (`TONGBAN_DATA_KEYS`: `id:base64,...`, the first encrypts, all decrypt) and the
+    blind-index key (`TONGBAN_INDEX_KEY`: base64). Outside production both are generated once
+    into var/keys.json when not set."""
+    data_raw = environ.get("TONGBAN_DATA_KEYS", "").strip()
+    index_raw = environ.get("TONGBAN_INDEX_KEY", "").strip()
+    if production and not data_raw:
+        raise SettingError("TONGBAN_DATA_KEYS is required when TONGBAN_ENV=production")
+    if production and not index_raw:
+        raise SettingError("TONGBAN_INDEX_KEY is required when TONGBAN_ENV=production")
+    if not (data_raw and index_raw):
+        generated = _generated_keys(var_dir)
+        data_raw = data_raw or generated["data_keys"]
+        index_raw = index_raw or generated["index_key"]
+    keys = []
+    for part in data_raw.split(","):
+        key_id, sep, material = part.strip().partition(":")
+        if not sep or not key_id or not key_id.isalnum():
+            raise SettingError("TONGBAN_DATA_KEYS must look like id:base64key[,id:base64key]")
+        keys.append((key_id, _decode_key("TONGBAN_DATA_KEYS", material)))
+    if len({key_id for key_id, _ in keys}) != len(keys):
+        raise SettingError("TONGBAN_DATA_KEYS has a key id twice")
+    return keys, _decode_key("TONGBAN_INDEX_KEY", index_raw)
+
+
+def _generated_keys(var_dir: Path) -> dict:
+    path = var_dir / "keys.json"
+    if not path.exists():
+        var_dir.mkdir(parents=True, exist_ok=True)
+        keys = {
+            "data_keys": "k1:" + base64.b64encode(secrets.token_bytes(KEY_BYTES)).decode(),
+            "index_key": base64.b64encode(secrets.token_bytes(KEY_BYTES)).decode(),
+        }
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            pass
+        else:
+            with os.fdopen(fd, "w") as handle:
+                json.dump(keys, handle)
+    return json.loads(path.read_text())

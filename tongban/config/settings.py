@@ -21,6 +21,7 @@ if PRODUCTION and not ALLOWED_HOSTS:
     raise env.SettingError("TONGBAN_ALLOWED_HOSTS is required when TONGBAN_ENV=production")
 CSRF_TRUSTED_ORIGINS = env.word_list(os.environ, "TONGBAN_CSRF_TRUSTED_ORIGINS")
 TONGBAN_CRYPTO_SUITE = env.choice(os.environ, "TONGBAN_CRYPTO_SUITE", env.CRYPTO_SUITES, "intl")
+TONGBAN_DATA_KEYS, TONGBAN_INDEX_KEY = env.crypto_keys(os.environ, VAR_DIR, PRODUCTION)
 
 DATABASES = {"default": env.database(os.environ, VAR_DIR)}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -36,6 +37,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "tongban.core",
+    "tongban.identity",
     "tongban.portal",
     "tongban.demo",
 ]
@@ -71,6 +73,16 @@ TEMPLATES = [
             ],
         },
     },
+]
+
+AUTH_USER_MODEL = "identity.Account"
+AUTHENTICATION_BACKENDS = [
+    "rules.permissions.ObjectPermissionBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
 
 AUTH_PASSWORD_VALIDATORS = [

@@ -34,6 +34,7 @@ class Command(BaseCommand):
                 str(web_workers),
                 "--graceful-timeout",
                 "10",
+                "--no-control-socket",  # several servers may run on one machine
             ],
         ] + [
             [python, "-m", "tongban.manage", "worker", "--interval", "0.5"]

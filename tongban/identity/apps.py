@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class IdentityConfig(AppConfig):
+    name = "tongban.identity"
+    label = "identity"
+    verbose_name = _("Identity")
+
+    def ready(self):
+        from tongban.identity import policies  # noqa: F401  (registers the rules)
