@@ -3,6 +3,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from tongban.config.api import api
 from tongban.core import views as core_views
 from tongban.portal import views as portal_views
 
@@ -11,6 +12,7 @@ urlpatterns = [
     path("readyz", core_views.readyz, name="readyz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
     path("", include("tongban.portal.urls")),
 ]
 
