@@ -306,12 +306,12 @@ PEOPLE: list[DemoPerson] = [
         "刘娜",
         "女",
         D(1957, 6, 16),
-        "440106",
+        "310101",
         28,
         "13900000012",
         "liuna@example.cn",
         "",
-        "广州市天河区（非本市户籍）",
+        "上海市黄浦区（非本市户籍）",
         story=(
             "Aged 69 but not registered as a resident of 示范市: the senior citizen card "
             "is referred, not approved."
