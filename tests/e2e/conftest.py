@@ -29,7 +29,10 @@ def browser(django_db_setup):  # the test database exists before any event loop 
 
 @pytest.fixture
 def page(browser):
-    context = browser.new_context(viewport={"width": 375, "height": 812}, locale="zh-CN")
+    # bypass_csp lets the test inject axe-core; test_csp_* checks the policy without it.
+    context = browser.new_context(
+        viewport={"width": 375, "height": 812}, locale="zh-CN", bypass_csp=True
+    )
     page = context.new_page()
     yield page
     context.close()

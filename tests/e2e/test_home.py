@@ -43,3 +43,17 @@ def test_home_page_works_without_javascript(live_server, browser):
         assert "/search/" in page.url
     finally:
         context.close()
+
+
+def test_csp_allows_everything_the_page_needs(live_server, browser):
+    context = browser.new_context(viewport={"width": 375, "height": 812})
+    page = context.new_page()
+    violations = []
+    page.on("console", lambda m: violations.append(m.text) if "Content Security" in m.text else 0)
+    try:
+        page.goto(live_server.url + "/")
+        page.wait_for_load_state("networkidle")
+        assert page.evaluate("typeof window.htmx") == "object"  # the script loaded under CSP
+        assert violations == []
+    finally:
+        context.close()

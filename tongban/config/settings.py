@@ -3,6 +3,8 @@
 import os
 from pathlib import Path
 
+from csp.constants import NONE, SELF
+
 from tongban.config import env
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -54,6 +56,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "tongban.core.middleware.PrivateNoStoreMiddleware",
 ]
 
 ROOT_URLCONF = "tongban.config.urls"
@@ -123,6 +127,22 @@ TASKS = {
 # A worker that has not written a heartbeat for this long is considered gone (see /readyz).
 TONGBAN_WORKER_HEARTBEAT_SECONDS = 15
 TONGBAN_WORKER_STALE_SECONDS = 60
+
+# No inline scripts or styles anywhere: every script and stylesheet is a static file.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        "base-uri": [SELF],
+        "object-src": [NONE],
+    }
+}
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

@@ -38,3 +38,18 @@ class RequestIdMiddleware:
             return response
         finally:
             reset_request_id(token)
+
+
+class PrivateNoStoreMiddleware:
+    """`Cache-Control: no-store` on every answer to a signed-in user: such pages may carry
+    personal data, and no shared or browser cache may keep them."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            response["Cache-Control"] = "no-store"
+        return response
