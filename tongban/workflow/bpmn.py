@@ -141,7 +141,8 @@ def _where(element: etree._Element) -> str:
     for candidate in element.iterancestors():
         if candidate.get("id") and element.get("id") is None:
             return f"{local_name(element)} (in {local_name(candidate)} '{candidate.get('id')}')"
-    return f"{local_name(element)} '{element.get('id', '')}'".rstrip(" '")
+    identifier = element.get("id")
+    return f"{local_name(element)} '{identifier}'" if identifier else local_name(element)
 
 
 def _check_expression(problems: list[Problem], element, text: str | None, *, script=False):

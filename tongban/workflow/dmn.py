@@ -386,7 +386,7 @@ def _check_elements(problems, root) -> None:
             continue
         problems.append(
             Problem(
-                f"{local_name(element)} '{element.get('id', '')}'".rstrip(" '"),
+                f"{local_name(element)} '{element.get('id')}'" if element.get("id") else local_name(element),
                 _("unsupported element %(name)s (only one decision with one decision table)")
                 % {"name": local_name(element)},
             )

@@ -56,6 +56,10 @@ def parse_untrusted_xml(content: bytes, *, max_bytes: int) -> etree._Element:
                 )
             ]
         )
+    if b"<!DOCTYPE" in content.upper() or b"<!ENTITY" in content.upper():
+        raise InvalidModel(
+            [Problem("", _("DOCTYPE declarations and entities are not allowed in models."))]
+        )
     try:
         root = etree.fromstring(content, _parser())
     except etree.XMLSyntaxError as error:
