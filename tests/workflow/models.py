@@ -1,5 +1,7 @@
 """Small BPMN and DMN documents for the tests, built from fragments."""
 
+from xml.sax.saxutils import escape
+
 BPMN_HEAD = (
     '<?xml version="1.0" encoding="UTF-8"?>\n'
     '<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" '
@@ -25,7 +27,7 @@ def user_task(task_id: str, *, incoming: str, outgoing: str, department="lead_de
 
 def flow(flow_id: str, source: str, target: str, condition: str | None = None) -> str:
     body = (
-        f"<bpmn:conditionExpression>{condition}</bpmn:conditionExpression>" if condition else ""
+        f"<bpmn:conditionExpression>{escape(condition)}</bpmn:conditionExpression>" if condition else ""
     )
     return f'<bpmn:sequenceFlow id="{flow_id}" sourceRef="{source}" targetRef="{target}">{body}</bpmn:sequenceFlow>'
 
@@ -94,8 +96,8 @@ def decision(
         parts.append(f'<output id="out{index}" label="{name}" name="{name}" typeRef="{type_ref}" />')
     for row, (cells, results) in enumerate(rules):
         parts.append(f'<rule id="r{row}"><description>rule {row + 1}</description>')
-        parts += [f'<inputEntry id="r{row}i{i}"><text>{c}</text></inputEntry>' for i, c in enumerate(cells)]
-        parts += [f'<outputEntry id="r{row}o{i}"><text>{c}</text></outputEntry>' for i, c in enumerate(results)]
+        parts += [f'<inputEntry id="r{row}i{i}"><text>{escape(c)}</text></inputEntry>' for i, c in enumerate(cells)]
+        parts += [f'<outputEntry id="r{row}o{i}"><text>{escape(c)}</text></outputEntry>' for i, c in enumerate(results)]
         parts.append("</rule>")
     parts.append("</decisionTable></decision></definitions>")
     return "".join(parts).encode()

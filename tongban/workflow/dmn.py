@@ -427,6 +427,11 @@ def check_decision(content: bytes, *, inputs: Mapping[str, str]) -> CheckedDecis
     except (ValidationException, SpiffWorkflowException, KeyError, IndexError) as error:
         raise InvalidModel([Problem("", str(error).splitlines()[0] if str(error) else type(error).__name__)]) from None
     table = dmn_engine.decision_table
+    for rule in table.rules:
+        for entry in rule.inputEntries:
+            # SpiffWorkflow glues a unary test straight onto the input expression
+            # (`degree` + `not in [...]`); a leading space keeps the two words apart.
+            entry.lhs = [f" {text.strip()}" if text else text for text in entry.lhs]
     declared = set(inputs)
     columns = []
     for index, column in enumerate(table.inputs, start=1):
@@ -583,9 +588,9 @@ def evaluate(decision: CheckedDecision, inputs: Mapping[str, Any], declared: Map
             FiredRule(rule.row_number, rule.id, (rule.description or "").strip(), dict(rule.output_as_dict(task)))
             for rule in matched
         ]
-    except UnknownVariable as error:
-        raise MissingInput(error.name) from None
-    except (ExpressionError, SpiffWorkflowException) as error:
+    except SpiffWorkflowException as error:
+        if isinstance(error.__cause__, UnknownVariable):
+            raise MissingInput(error.__cause__.name) from None
         raise DecisionFault(str(error).splitlines()[0]) from None
     if decision.hit_policy == "COLLECT":
         result: dict = {}

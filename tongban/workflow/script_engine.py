@@ -10,8 +10,14 @@ from typing import Any
 from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
 from SpiffWorkflow.bpmn.script_engine.python_environment import BasePythonScriptEngineEnvironment
+from SpiffWorkflow.exceptions import SpiffWorkflowException
 
 from tongban.workflow.expressions import ExpressionError, compile_expression, compile_script
+
+
+class CellError(SpiffWorkflowException):
+    """An expression failed outside a BPMN task (a DMN cell); the `ExpressionError` is its
+    `__cause__`. A SpiffWorkflow exception, so the DMN engine passes it on unchanged."""
 
 
 class RestrictedEnvironment(BasePythonScriptEngineEnvironment):
@@ -43,7 +49,7 @@ class RestrictedScriptEngine(PythonScriptEngine):
             return self.environment.evaluate(expression, task.data, external_context)
         except ExpressionError as error:
             if getattr(task, "task_spec", None) is None:
-                raise
+                raise CellError(str(error)) from error
             raise WorkflowTaskException(
                 f"expression {expression!r}: {error}", task=task, exception=error
             ) from error
