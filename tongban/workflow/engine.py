@@ -171,7 +171,9 @@ def save(instance: ProcessInstance, workflow: BpmnWorkflow) -> Step:
     )
     if not updated:
         raise StaleProcess(instance.pk)
-    instance.refresh_from_db()
+    values["revision"] = instance.revision + 1
+    for name, value in values.items():
+        setattr(instance, name, value)
     return step
 
 
@@ -202,6 +204,8 @@ def sync_tasks(step: Step, workflow: BpmnWorkflow) -> Step:
             row.status = Task.Status.CANCELLED
             step.cancelled.append(row)
     new = [t for spiff_id, t in ready.items() if spiff_id not in active]
+    if not new:
+        return step
     wanted = {t.id: _department_ids(workflow, t) for t in new}
     departments = Department.objects.in_bulk(set(wanted.values()))
     rows = []

@@ -342,7 +342,9 @@ def _transition(
         raise TaskConflict(
             "task_changed", _("Someone else has acted on this task; reload it and try again.")
         )
-    task.refresh_from_db()
+    for name, value in values.items():
+        setattr(task, name, value)
+    task.version = version + 1
     return task
 
 
