@@ -80,7 +80,10 @@ def child() -> None:
         repeat=STEPS,
     )
 
-    parallel = {"lead_department": departments[0].pk, "co_departments": [departments[1].pk, departments[2].pk]}
+    parallel = {
+        "lead_department": departments[0].pk,
+        "co_departments": [departments[1].pk, departments[2].pk],
+    }
 
     def whole_instance():
         accept = start("parallel_review", parallel).created[0]
@@ -92,13 +95,19 @@ def child() -> None:
         [decide] = services.complete_task(task=lead_review, actor=lead, outcome="approve").created
         assert services.complete_task(task=decide, actor=lead, outcome="approve").ended
 
-    instance = timed(f"[{kind}] parallel_review instance (start + 5 tasks)", whole_instance, repeat=INSTANCES)
+    instance = timed(
+        f"[{kind}] parallel_review instance (start + 5 tasks)", whole_instance, repeat=INSTANCES
+    )
     size = len(ProcessInstance.objects.filter(definition__key="parallel_review").first().state)
     for figures in (base, memory, step, instance):
         print(figures.line().replace("errors 0", ""))
-    print(f"[{kind}] step p50 / baseline p50        {ratio(step.percentile(50), base.percentile(50))}")
-    print(f"[{kind}] engine share of a step (p50)   {ratio(memory.percentile(50), step.percentile(50))}")
-    print(f"[{kind}] instance p50 / step p50        {ratio(instance.percentile(50), step.percentile(50))}")
+    p50 = {
+        name: f.percentile(50)
+        for name, f in (("base", base), ("memory", memory), ("step", step), ("instance", instance))
+    }
+    print(f"[{kind}] step p50 / baseline p50        {ratio(p50['step'], p50['base'])}")
+    print(f"[{kind}] engine share of a step (p50)   {ratio(p50['memory'], p50['step'])}")
+    print(f"[{kind}] instance p50 / step p50        {ratio(p50['instance'], p50['step'])}")
     print(f"[{kind}] stored state of a finished parallel_review: {size / 1024:.1f} KB (encrypted)")
 
 

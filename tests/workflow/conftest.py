@@ -20,7 +20,9 @@ def departments(demo_city):
 def make_official(db):
     def make(department, *roles: str) -> Account:
         account = Account.objects.create_user(
-            f"official-{next(_logins)}", "pw-not-used-1234", kind=Account.Kind.OFFICIAL,
+            f"official-{next(_logins)}",
+            "pw-not-used-1234",
+            kind=Account.Kind.OFFICIAL,
             display_name="工作人员",
         )
         official = Official.objects.create(account=account, department=department)

@@ -10,8 +10,17 @@ BPMN_HEAD = (
 )
 
 
-def user_task(task_id: str, *, incoming: str, outgoing: str, department="lead_department",
-              role="approver", outcomes="done", fields="", extra="") -> str:
+def user_task(
+    task_id: str,
+    *,
+    incoming: str,
+    outgoing: str,
+    department="lead_department",
+    role="approver",
+    outcomes="done",
+    fields="",
+    extra="",
+) -> str:
     field_property = f'<spiffworkflow:property name="fields" value="{fields}" />' if fields else ""
     return (
         f'<bpmn:userTask id="{task_id}" name="{task_id}"><bpmn:extensionElements>'
@@ -27,9 +36,14 @@ def user_task(task_id: str, *, incoming: str, outgoing: str, department="lead_de
 
 def flow(flow_id: str, source: str, target: str, condition: str | None = None) -> str:
     body = (
-        f"<bpmn:conditionExpression>{escape(condition)}</bpmn:conditionExpression>" if condition else ""
+        f"<bpmn:conditionExpression>{escape(condition)}</bpmn:conditionExpression>"
+        if condition
+        else ""
     )
-    return f'<bpmn:sequenceFlow id="{flow_id}" sourceRef="{source}" targetRef="{target}">{body}</bpmn:sequenceFlow>'
+    return (
+        f'<bpmn:sequenceFlow id="{flow_id}" sourceRef="{source}" targetRef="{target}">'
+        f"{body}</bpmn:sequenceFlow>"
+    )
 
 
 def process(body: str, *, process_id: str = "test_process", head: str = BPMN_HEAD) -> bytes:
@@ -85,19 +99,29 @@ def decision(
     hit_policy="UNIQUE",
 ) -> bytes:
     """A decision table `senior_card`; each rule is (input cells, output cells)."""
-    parts = [f'{DMN_HEAD}<decision id="senior_card" name="Senior card">'
-             f'<decisionTable id="table" hitPolicy="{hit_policy}">']
+    parts = [
+        f'{DMN_HEAD}<decision id="senior_card" name="Senior card">'
+        f'<decisionTable id="table" hitPolicy="{hit_policy}">'
+    ]
     for index, (expression, type_ref) in enumerate(inputs):
         parts.append(
             f'<input id="in{index}" label="{expression}"><inputExpression id="ie{index}" '
             f'typeRef="{type_ref}"><text>{expression}</text></inputExpression></input>'
         )
     for index, (name, type_ref) in enumerate(outputs):
-        parts.append(f'<output id="out{index}" label="{name}" name="{name}" typeRef="{type_ref}" />')
+        parts.append(
+            f'<output id="out{index}" label="{name}" name="{name}" typeRef="{type_ref}" />'
+        )
     for row, (cells, results) in enumerate(rules):
         parts.append(f'<rule id="r{row}"><description>rule {row + 1}</description>')
-        parts += [f'<inputEntry id="r{row}i{i}"><text>{escape(c)}</text></inputEntry>' for i, c in enumerate(cells)]
-        parts += [f'<outputEntry id="r{row}o{i}"><text>{escape(c)}</text></outputEntry>' for i, c in enumerate(results)]
+        parts += [
+            f'<inputEntry id="r{row}i{i}"><text>{escape(c)}</text></inputEntry>'
+            for i, c in enumerate(cells)
+        ]
+        parts += [
+            f'<outputEntry id="r{row}o{i}"><text>{escape(c)}</text></outputEntry>'
+            for i, c in enumerate(results)
+        ]
         parts.append("</rule>")
     parts.append("</decisionTable></decision></definitions>")
     return "".join(parts).encode()

@@ -23,14 +23,26 @@ def test_upload_list_and_refusal_from_the_command_line(
     good.write_bytes(one_task_process())
     bad.write_bytes(XXE)
     table.write_bytes(decision(SENIOR_CARD))
-    result = tongban_command("workflow", "upload", str(good), "--key", "cli", "--operator", operator_login, env=child_env)
+    result = tongban_command(
+        "workflow", "upload", str(good), "--key", "cli", "--operator", operator_login, env=child_env
+    )
     assert result.returncode == 0, result.stderr
     assert "stored cli version 1" in result.stdout
-    result = tongban_command("workflow", "upload", str(bad), "--key", "cli", "--operator", operator_login, env=child_env)
+    result = tongban_command(
+        "workflow", "upload", str(bad), "--key", "cli", "--operator", operator_login, env=child_env
+    )
     assert result.returncode == 1 and "DOCTYPE" in result.stderr
     result = tongban_command(
-        "workflow", "upload-decision", str(table), "--key", "senior_card",
-        "--inputs", "age=integer,resident=boolean", "--operator", operator_login, env=child_env,
+        "workflow",
+        "upload-decision",
+        str(table),
+        "--key",
+        "senior_card",
+        "--inputs",
+        "age=integer,resident=boolean",
+        "--operator",
+        operator_login,
+        env=child_env,
     )
     assert result.returncode == 0, result.stderr
     listing = tongban_command("workflow", "list", env=child_env).stdout
@@ -49,7 +61,9 @@ def test_the_admin_upload_checks_the_file(client, operator):
     response = client.post(url, {"key": "admin_upload", "file": _file("x.bpmn", XXE)})
     assert response.status_code == 200 and "DOCTYPE" in response.content.decode()
     assert not ProcessDefinition.objects.filter(key="admin_upload").exists()
-    response = client.post(url, {"key": "admin_upload", "file": _file("x.bpmn", one_task_process())})
+    response = client.post(
+        url, {"key": "admin_upload", "file": _file("x.bpmn", one_task_process())}
+    )
     assert response.status_code == 302
     assert ProcessDefinition.objects.get(key="admin_upload").version == 1
 

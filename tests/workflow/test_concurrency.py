@@ -58,8 +58,10 @@ def in_thread(function):
 def test_two_officials_cannot_both_complete_the_same_task(civil, make_official):
     first, second = make_official(civil, Role.APPROVER), make_official(civil, Role.APPROVER)
     step = services.start_process(
-        key="single_department", subject=("intake.application", "5"),
-        data={"lead_department": civil.pk}, actor="system:test",
+        key="single_department",
+        subject=("intake.application", "5"),
+        data={"lead_department": civil.pk},
+        actor="system:test",
     )
     task = step.created[0]
     held = HeldStep(task=task.pk, actor=first, outcome="accept")
@@ -76,7 +78,9 @@ def test_two_officials_cannot_both_complete_the_same_task(civil, make_official):
     assert isinstance(outcome.get("error"), TaskConflict)
     task.refresh_from_db()
     assert (task.status, task.outcome, task.completed_by.account) == (
-        Task.Status.COMPLETED, "accept", first,
+        Task.Status.COMPLETED,
+        "accept",
+        first,
     )
     instance = ProcessInstance.objects.get(pk=task.instance_id)
     assert instance.status == "running"
@@ -90,7 +94,8 @@ def test_sibling_reviews_completed_at_the_same_moment_both_count(
     health_official = make_official(health, Role.APPROVER)
     police_official = make_official(police, Role.APPROVER)
     step = services.start_process(
-        key="parallel_review", subject=("intake.application", "6"),
+        key="parallel_review",
+        subject=("intake.application", "6"),
         data={"lead_department": civil.pk, "co_departments": [health.pk, police.pk]},
         actor="system:test",
     )

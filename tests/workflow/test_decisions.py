@@ -42,12 +42,18 @@ def test_a_decision_explains_which_rule_fired(senior_card):
     [fired] = result.fired
     assert (fired.row, fired.description) == (1, "rule 1")
     assert result.inputs == {"age": 67, "resident": True}
-    assert decisions.evaluate_decision(
-        key="senior_card", inputs={"age": 59, "resident": True}
-    ).result["outcome"] == "reject"
-    assert decisions.evaluate_decision(
-        definition=senior_card, inputs={"age": 60, "resident": False}
-    ).fired[0].row == 3
+    assert (
+        decisions.evaluate_decision(key="senior_card", inputs={"age": 59, "resident": True}).result[
+            "outcome"
+        ]
+        == "reject"
+    )
+    assert (
+        decisions.evaluate_decision(definition=senior_card, inputs={"age": 60, "resident": False})
+        .fired[0]
+        .row
+        == 3
+    )
 
 
 def test_missing_and_mistyped_inputs_send_the_case_to_an_official(senior_card):
@@ -83,22 +89,28 @@ def test_ranges_membership_and_collect(operator):
 
 def test_an_unknown_input_is_named_with_its_rule_and_column(operator):
     message = refused(
-        decision([([">= 60", "True"], [APPROVE, '"x"']), (["< 60", "salary > 5"], [APPROVE, '"y"'])]),
+        decision(
+            [([">= 60", "True"], [APPROVE, '"x"']), (["< 60", "salary > 5"], [APPROVE, '"y"'])]
+        ),
         operator,
     )
     assert "rule 2, input column 2 (resident): unknown input: salary" in message
-    message = refused(decision(SENIOR_CARD, inputs=(("age", "integer"), ("income", "number"))), operator)
+    message = refused(
+        decision(SENIOR_CARD, inputs=(("age", "integer"), ("income", "number"))), operator
+    )
     assert "input column 2 (income): unknown input: income" in message
 
 
 def test_a_type_mismatch_is_named(operator):
     message = refused(
-        decision([([">= \"sixty\"", "True"], [APPROVE, '"x"']), (["< 60", "True"], ["1", '"y"'])]),
+        decision([(['>= "sixty"', "True"], [APPROVE, '"x"']), (["< 60", "True"], ["1", '"y"'])]),
         operator,
     )
     assert "rule 1, input column 1 (age): type mismatch: 'sixty' is not a integer" in message
     assert "rule 2, output column 1 (outcome): type mismatch: 1 is not a string" in message
-    message = refused(decision(SENIOR_CARD, inputs=(("age", "string"), ("resident", "boolean"))), operator)
+    message = refused(
+        decision(SENIOR_CARD, inputs=(("age", "string"), ("resident", "boolean"))), operator
+    )
     assert "input column 1 (age): type mismatch" in message
 
 
@@ -121,8 +133,11 @@ def test_integer_bounds_that_touch_do_not_overlap(operator):
     services.upload_decision(
         key="touching",
         content=decision(
-            [([">= 60", "-"], [APPROVE, '"a"']), (["<= 59", "-"], ['"reject"', '"b"']),
-             (["59 < ? < 60", "-"], ['"reject"', '"c"'])]
+            [
+                ([">= 60", "-"], [APPROVE, '"a"']),
+                (["<= 59", "-"], ['"reject"', '"b"']),
+                (["59 < ? < 60", "-"], ['"reject"', '"c"']),
+            ]
         ),
         inputs=INPUTS,
         actor=operator,
@@ -131,7 +146,9 @@ def test_integer_bounds_that_touch_do_not_overlap(operator):
 
 def test_cells_that_cannot_be_compared_are_refused_under_unique(operator):
     message = refused(
-        decision([(["age * 2 > 100", "True"], [APPROVE, '"a"']), ([">= 60", "True"], [APPROVE, '"b"'])]),
+        decision(
+            [(["age * 2 > 100", "True"], [APPROVE, '"a"']), ([">= 60", "True"], [APPROVE, '"b"'])]
+        ),
         operator,
     )
     assert "rules 1 and 2" in message and "cannot be shown to exclude" in message
@@ -156,14 +173,18 @@ def test_expressions_outside_the_language_are_named(operator):
 def test_unsupported_hit_policies_and_elements_are_refused(operator):
     assert "hit policy FIRST" in refused(decision(SENIOR_CARD, hit_policy="FIRST"), operator)
     content = decision(SENIOR_CARD).replace(
-        b'<decision id="senior_card"', b'<inputData id="registry" name="r"/><decision id="senior_card"'
+        b'<decision id="senior_card"',
+        b'<inputData id="registry" name="r"/><decision id="senior_card"',
     )
     assert "inputData 'registry': unsupported element inputData" in refused(content, operator)
     assert "declare inputs as one of" in refused(decision(SENIOR_CARD), operator, {"age": "float"})
 
 
 def test_a_dmn_with_entities_is_refused(operator):
-    content = b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]>' + decision(SENIOR_CARD).split(b"?>", 1)[1]
+    content = (
+        b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]>'
+        + decision(SENIOR_CARD).split(b"?>", 1)[1]
+    )
     assert "DOCTYPE" in refused(content, operator)
 
 
@@ -187,9 +208,16 @@ def test_simulation_counts_outcomes_rules_and_missing_data(senior_card):
 
 def test_no_rule_matching_is_its_own_outcome(operator):
     definition = services.upload_decision(
-        key="partial", content=decision([([">= 60", "True"], [APPROVE, '"a"'])]),
-        inputs=INPUTS, actor=operator,
+        key="partial",
+        content=decision([([">= 60", "True"], [APPROVE, '"a"'])]),
+        inputs=INPUTS,
+        actor=operator,
     )
-    assert decisions.evaluate_decision(definition=definition, inputs={"age": 1, "resident": True}).fired == []
+    assert (
+        decisions.evaluate_decision(
+            definition=definition, inputs={"age": 1, "resident": True}
+        ).fired
+        == []
+    )
     report = decisions.simulate_decision(definition=definition, rows=[{"age": 1, "resident": True}])
     assert report.outcomes == {"no_rule": 1}

@@ -1,5 +1,7 @@
 """The restricted language: what it computes, and every escape attempt it refuses."""
 
+import contextlib
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -106,7 +108,7 @@ def test_escapes_are_refused_at_compile_time(source, reason):
     ],
 )
 def test_values_that_would_grow_without_bound_are_refused(source):
-    with pytest.raises(ExpressionError, match="too large|too long|exponent|longer"):
+    with pytest.raises(ExpressionError, match=r"too large|too long|exponent|longer"):
         evaluate(source, {})
 
 
@@ -163,7 +165,5 @@ def test_arbitrary_text_never_escapes_the_language(text):
         expression = compile_expression(text)
     except (ExpressionError, SyntaxError):
         return
-    try:
+    with contextlib.suppress(ExpressionError):
         expression.evaluate({})
-    except ExpressionError:
-        pass

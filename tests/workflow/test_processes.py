@@ -6,10 +6,12 @@ from tongban.core.models import Event
 from tongban.identity.models import Role
 from tongban.workflow import engine, hooks, selectors, services
 from tongban.workflow.models import ProcessDefinition, ProcessInstance, Task
+from tongban.workflow.shipped import PROCESSES
 
 pytestmark = pytest.mark.django_db
 
 SUBJECT = ("intake.application", "1001")
+SINGLE = PROCESSES / "single_department.bpmn"
 
 
 def open_tasks(instance):
@@ -21,7 +23,7 @@ def test_the_shipped_processes_are_installed_by_migrate(db):
     assert {"single_department", "parallel_review"} <= keys
     again = services.upload_process(
         key="single_department",
-        content=open("tongban/workflow/processes/single_department.bpmn", "rb").read(),
+        content=SINGLE.read_bytes(),
         actor="system:test",
         source="shipped",
     )
@@ -89,7 +91,9 @@ def test_parallel_review_with_two_departments(civil, health, police, make_offici
 
 def test_single_department_refusal_at_intake_ends_the_process(civil, approver):
     step = services.start_process(
-        key="single_department", subject=SUBJECT, data={"lead_department": civil.pk},
+        key="single_department",
+        subject=SUBJECT,
+        data={"lead_department": civil.pk},
         actor="system:test",
     )
     step = services.complete_task(task=step.created[0], actor=approver, outcome="refuse")
@@ -98,7 +102,9 @@ def test_single_department_refusal_at_intake_ends_the_process(civil, approver):
 
 def test_single_department_decider_can_return_the_case_to_review(civil, approver):
     step = services.start_process(
-        key="single_department", subject=SUBJECT, data={"lead_department": civil.pk},
+        key="single_department",
+        subject=SUBJECT,
+        data={"lead_department": civil.pk},
         actor="system:test",
     )
     step = services.complete_task(task=step.created[0], actor=approver, outcome="accept")
@@ -113,11 +119,15 @@ def test_single_department_decider_can_return_the_case_to_review(civil, approver
 
 def test_starting_twice_for_a_subject_returns_the_running_process(civil):
     first = services.start_process(
-        key="single_department", subject=SUBJECT, data={"lead_department": civil.pk},
+        key="single_department",
+        subject=SUBJECT,
+        data={"lead_department": civil.pk},
         actor="system:test",
     )
     second = services.start_process(
-        key="single_department", subject=SUBJECT, data={"lead_department": civil.pk},
+        key="single_department",
+        subject=SUBJECT,
+        data={"lead_department": civil.pk},
         actor="system:test",
     )
     assert second.instance.pk == first.instance.pk and second.created == []
@@ -127,19 +137,25 @@ def test_starting_twice_for_a_subject_returns_the_running_process(civil):
 
 def test_a_running_instance_keeps_its_version(civil, approver, operator):
     step = services.start_process(
-        key="single_department", subject=SUBJECT, data={"lead_department": civil.pk},
+        key="single_department",
+        subject=SUBJECT,
+        data={"lead_department": civil.pk},
         actor="system:test",
     )
-    content = open("tongban/workflow/processes/single_department.bpmn", "rb").read()
+    content = SINGLE.read_bytes()
     changed = content.replace(b'name="Review (\xe5\xae\xa1\xe6\x9f\xa5)"', b'name="Review v2"')
     v2 = services.upload_process(key="single_department", content=changed, actor=operator)
     assert v2.version == 2
-    [review] = services.complete_task(task=step.created[0], actor=approver, outcome="accept").created
+    [review] = services.complete_task(
+        task=step.created[0], actor=approver, outcome="accept"
+    ).created
     assert review.name == "Review (审查)"  # still version 1
     assert review.instance.definition.version == 1
     later = services.start_process(
-        key="single_department", subject=("intake.application", "2"),
-        data={"lead_department": civil.pk}, actor="system:test",
+        key="single_department",
+        subject=("intake.application", "2"),
+        data={"lead_department": civil.pk},
+        actor="system:test",
     )
     assert later.instance.definition == v2
 
@@ -148,7 +164,9 @@ def test_a_department_that_does_not_exist_is_a_fault_and_changes_nothing(db):
     before = Event.objects.count()
     with pytest.raises(engine.ProcessFault, match="department 999999 does not exist"):
         services.start_process(
-            key="single_department", subject=SUBJECT, data={"lead_department": 999999},
+            key="single_department",
+            subject=SUBJECT,
+            data={"lead_department": 999999},
             actor="system:test",
         )
     assert ProcessInstance.objects.count() == 0 and Event.objects.count() == before

@@ -21,7 +21,9 @@ SUBJECT = ("intake.application", "77")
 @pytest.fixture
 def accept_task(civil):
     step = services.start_process(
-        key="single_department", subject=SUBJECT, data={"lead_department": civil.pk},
+        key="single_department",
+        subject=SUBJECT,
+        data={"lead_department": civil.pk},
         actor="system:test",
     )
     return step.created[0]
@@ -30,8 +32,15 @@ def accept_task(civil):
 def snapshot(task):
     task.refresh_from_db()
     instance = ProcessInstance.objects.get(pk=task.instance_id)
-    return (task.status, task.version, task.assignee_id, instance.revision, instance.state,
-            Event.objects.count(), Task.objects.count())
+    return (
+        task.status,
+        task.version,
+        task.assignee_id,
+        instance.revision,
+        instance.state,
+        Event.objects.count(),
+        Task.objects.count(),
+    )
 
 
 @pytest.mark.parametrize(
@@ -85,8 +94,12 @@ def test_who_may_work_on_a_task(who, verb, allowed, accept_task, civil, health, 
 
 @pytest.mark.parametrize(
     "who, allowed",
-    [("assignee", True), ("head_same_department", True), ("colleague", False),
-     ("head_other_department", False)],
+    [
+        ("assignee", True),
+        ("head_same_department", True),
+        ("colleague", False),
+        ("head_other_department", False),
+    ],
 )
 def test_who_may_return_a_claimed_task(who, allowed, accept_task, civil, health, make_official):
     assignee = make_official(civil, Role.APPROVER)
@@ -143,7 +156,9 @@ def test_declared_fields_reach_the_process_data(operator, civil, approver):
         key="with_fields", content=one_task_process(fields="opinion"), actor=operator
     )
     step = services.start_process(
-        key="with_fields", subject=SUBJECT, data={"lead_department": civil.pk},
+        key="with_fields",
+        subject=SUBJECT,
+        data={"lead_department": civil.pk},
         actor="system:test",
     )
     step = services.complete_task(
@@ -233,13 +248,13 @@ def test_state_reloads_exactly_after_a_restart(accept_task, approver):
     assert [t.element_id for t in step.created] == ["decide"]
 
 
-def test_queues_take_a_fixed_number_of_queries(
-    civil, approver, django_assert_max_num_queries
-):
+def test_queues_take_a_fixed_number_of_queries(civil, approver, django_assert_max_num_queries):
     for number in range(12):
         services.start_process(
-            key="single_department", subject=("intake.application", str(number)),
-            data={"lead_department": civil.pk}, actor="system:test",
+            key="single_department",
+            subject=("intake.application", str(number)),
+            data={"lead_department": civil.pk},
+            actor="system:test",
         )
     official = approver.official
     with django_assert_max_num_queries(2):

@@ -19,7 +19,9 @@ pytestmark = pytest.mark.django_db
 
 def start(key, civil):
     return services.start_process(
-        key=key, subject=("intake.application", key), data={"lead_department": civil.pk},
+        key=key,
+        subject=("intake.application", key),
+        data={"lead_department": civil.pk},
         actor="system:test",
     )
 
@@ -69,12 +71,17 @@ def test_a_non_interrupting_timer_adds_a_task(operator, civil, approver):
 
 
 def test_a_timer_date_can_come_from_the_process_data(operator, civil):
-    services.upload_process(key="dated", content=timer_process("escalate_at").replace(
-        b"timeDuration", b"timeDate"), actor=operator)
+    services.upload_process(
+        key="dated",
+        content=timer_process("escalate_at").replace(b"timeDuration", b"timeDate"),
+        actor=operator,
+    )
     when = timezone.now() + datetime.timedelta(days=3)
     step = services.start_process(
-        key="dated", subject=("intake.application", "d"),
-        data={"lead_department": civil.pk, "escalate_at": when.isoformat()}, actor="system:test",
+        key="dated",
+        subject=("intake.application", "d"),
+        data={"lead_department": civil.pk, "escalate_at": when.isoformat()},
+        actor="system:test",
     )
     assert abs((step.instance.next_timer_at - when).total_seconds()) < 1
     assert services.fire_due_timers() == 0

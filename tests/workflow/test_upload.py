@@ -15,8 +15,10 @@ pytestmark = pytest.mark.django_db
 
 XXE = b"""<?xml version="1.0"?>
 <!DOCTYPE bpmn:definitions [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>
-<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" id="d" targetNamespace="x">
-  <bpmn:process id="p" isExecutable="true"><bpmn:documentation>&xxe;</bpmn:documentation></bpmn:process>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"
+  id="d" targetNamespace="x">
+  <bpmn:process id="p" isExecutable="true">
+    <bpmn:documentation>&xxe;</bpmn:documentation></bpmn:process>
 </bpmn:definitions>"""
 
 BILLION_LAUGHS = b"""<?xml version="1.0"?>
@@ -32,8 +34,10 @@ BILLION_LAUGHS = b"""<?xml version="1.0"?>
  <!ENTITY lol8 "&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;">
  <!ENTITY lol9 "&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;">
 ]>
-<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" id="d" targetNamespace="x">
-  <bpmn:process id="p" isExecutable="true"><bpmn:documentation>&lol9;</bpmn:documentation></bpmn:process>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"
+  id="d" targetNamespace="x">
+  <bpmn:process id="p" isExecutable="true">
+    <bpmn:documentation>&lol9;</bpmn:documentation></bpmn:process>
 </bpmn:definitions>"""
 
 START = '<bpmn:startEvent id="start"><bpmn:outgoing>f1</bpmn:outgoing></bpmn:startEvent>'
@@ -57,9 +61,9 @@ def test_a_valid_model_is_stored_as_the_next_version(operator):
         key="uploaded", content=one_task_process(outcomes="yes no"), actor=operator
     )
     assert second.version == 2
-    assert Event.objects.filter(
-        kind="workflow.process_uploaded", payload__key="uploaded"
-    ).count() == 2
+    assert (
+        Event.objects.filter(kind="workflow.process_uploaded", payload__key="uploaded").count() == 2
+    )
 
 
 def test_only_operators_upload(make_official, civil):
@@ -102,7 +106,8 @@ def test_malformed_and_foreign_files_are_refused(operator):
 
 def test_unsupported_elements_are_named(operator):
     body = (
-        START + flow("f1", "start", "call")
+        START
+        + flow("f1", "start", "call")
         + '<bpmn:serviceTask id="call"><bpmn:incoming>f1</bpmn:incoming>'
         "<bpmn:outgoing>f2</bpmn:outgoing></bpmn:serviceTask>"
         + flow("f2", "call", "wait")
@@ -116,7 +121,8 @@ def test_unsupported_elements_are_named(operator):
 
 def test_expressions_outside_the_language_are_refused_at_upload(operator):
     body = (
-        START + flow("f1", "start", "gate")
+        START
+        + flow("f1", "start", "gate")
         + '<bpmn:exclusiveGateway id="gate"><bpmn:incoming>f1</bpmn:incoming>'
         "<bpmn:outgoing>f2</bpmn:outgoing><bpmn:outgoing>f3</bpmn:outgoing></bpmn:exclusiveGateway>"
         + flow("f2", "gate", "end", "__import__('os').system('id')")
@@ -131,10 +137,11 @@ def test_expressions_outside_the_language_are_refused_at_upload(operator):
 
 def test_a_script_that_is_not_assignments_is_refused(operator):
     body = (
-        START + flow("f1", "start", "s")
-        + '<bpmn:scriptTask id="s"><bpmn:incoming>f1</bpmn:incoming><bpmn:outgoing>f2</bpmn:outgoing>'
-        "<bpmn:script>import os</bpmn:script></bpmn:scriptTask>"
-        + flow("f2", "s", "end") + END
+        START
+        + flow("f1", "start", "s")
+        + '<bpmn:scriptTask id="s"><bpmn:incoming>f1</bpmn:incoming>'
+        "<bpmn:outgoing>f2</bpmn:outgoing>"
+        "<bpmn:script>import os</bpmn:script></bpmn:scriptTask>" + flow("f2", "s", "end") + END
     )
     assert "scriptTask 's'" in refused(process(body), operator)
 
@@ -153,8 +160,10 @@ def test_timers_only_where_supported(operator):
         '<bpmn:startEvent id="start"><bpmn:outgoing>f1</bpmn:outgoing>'
         '<bpmn:timerEventDefinition><bpmn:timeDuration>"PT1H"</bpmn:timeDuration>'
         "</bpmn:timerEventDefinition></bpmn:startEvent>"
-        + flow("f1", "start", "work") + user_task("work", incoming="f1", outgoing="f2")
-        + flow("f2", "work", "end") + END
+        + flow("f1", "start", "work")
+        + user_task("work", incoming="f1", outgoing="f2")
+        + flow("f2", "work", "end")
+        + END
     )
     assert "timers are supported on" in refused(process(body), operator)
 

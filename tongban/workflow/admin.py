@@ -109,19 +109,38 @@ class DecisionDefinitionAdmin(UploadAdmin):
 
     def upload(self, request, cleaned):
         return services.upload_decision(
-            key=cleaned["key"], content=cleaned["content"], inputs=cleaned["inputs"],
+            key=cleaned["key"],
+            content=cleaned["content"],
+            inputs=cleaned["inputs"],
             actor=request.user,
         )
 
 
 @admin.register(ProcessInstance)
 class ProcessInstanceAdmin(admin.ModelAdmin):
-    list_display = ["id", "definition", "subject_type", "subject_id", "status", "due_on", "next_timer_at"]
+    list_display = [
+        "id",
+        "definition",
+        "subject_type",
+        "subject_id",
+        "status",
+        "due_on",
+        "next_timer_at",
+    ]
     list_filter = ["status", "definition__key"]
     exclude = ["state"]
     readonly_fields = [
-        "definition", "subject_type", "subject_id", "status", "revision", "end_event", "due_on",
-        "next_timer_at", "started_by", "started_at", "ended_at",
+        "definition",
+        "subject_type",
+        "subject_id",
+        "status",
+        "revision",
+        "end_event",
+        "due_on",
+        "next_timer_at",
+        "started_by",
+        "started_at",
+        "ended_at",
     ]
 
     def has_add_permission(self, request):

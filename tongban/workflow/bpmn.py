@@ -178,13 +178,24 @@ def _check_element(problems: list[Problem], element: etree._Element) -> None:
         return
     if ns != BPMN_NS:
         # Other tools' extensions inside extensionElements carry no meaning for this engine.
-        if element.getparent() is not None and local_name(element.getparent()) == "extensionElements":
-            problems.append(Problem(_where(element.getparent().getparent()), _("unsupported extension %(tag)s") % {"tag": element.tag}))
+        if (
+            element.getparent() is not None
+            and local_name(element.getparent()) == "extensionElements"
+        ):
+            problems.append(
+                Problem(
+                    _where(element.getparent().getparent()),
+                    _("unsupported extension %(tag)s") % {"tag": element.tag},
+                )
+            )
         return
     if name not in SUPPORTED:
         hint = ALTERNATIVES.get(name, _("not supported"))
         problems.append(
-            Problem(_where(element), _("unsupported element bpmn:%(name)s — %(hint)s") % {"name": name, "hint": hint})
+            Problem(
+                _where(element),
+                _("unsupported element bpmn:%(name)s — %(hint)s") % {"name": name, "hint": hint},
+            )
         )
         return
     parent = element.getparent()
@@ -198,8 +209,15 @@ def _check_element(problems: list[Problem], element: etree._Element) -> None:
                 _("timers are supported on intermediate catch events and boundary events only"),
             )
         )
-    if name in ("conditionExpression", "timeDate", "timeDuration", "timeCycle", "loopCardinality", "completionCondition"):
-        _check_expression(problems, parent if name != "conditionExpression" else parent, element.text)
+    if name in (
+        "conditionExpression",
+        "timeDate",
+        "timeDuration",
+        "timeCycle",
+        "loopCardinality",
+        "completionCondition",
+    ):
+        _check_expression(problems, parent, element.text)
     if name == "script":
         _check_expression(problems, parent, element.text, script=True)
     if name == "userTask":

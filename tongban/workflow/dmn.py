@@ -46,7 +46,10 @@ DMN_NAMESPACES = {
     "https://www.omg.org/spec/DMN/20191111/MODEL/",  # DMN 1.3
     "http://www.omg.org/spec/DMN/20180521/MODEL/",  # DMN 1.2
 }
-DIAGRAM_NAMESPACE_PREFIXES = ("https://www.omg.org/spec/DMN/20191111/DMNDI", "http://www.omg.org/spec/DMN/20180521/D")
+DIAGRAM_NAMESPACE_PREFIXES = (
+    "https://www.omg.org/spec/DMN/20191111/DMNDI",
+    "http://www.omg.org/spec/DMN/20180521/D",
+)
 SUPPORTED = frozenset(
     {
         "definitions",
@@ -107,7 +110,9 @@ class Interval:
 
     def contains(self, value) -> bool:
         try:
-            if self.low is not None and (value < self.low or (value == self.low and not self.low_closed)):
+            if self.low is not None and (
+                value < self.low or (value == self.low and not self.low_closed)
+            ):
                 return False
             return not (
                 self.high is not None
@@ -118,10 +123,14 @@ class Interval:
 
     def meet(self, other: "Interval") -> "Interval":
         low, low_closed = self.low, self.low_closed
-        if other.low is not None and (low is None or other.low > low or (other.low == low and not other.low_closed)):
+        if other.low is not None and (
+            low is None or other.low > low or (other.low == low and not other.low_closed)
+        ):
             low, low_closed = other.low, other.low_closed
         high, high_closed = self.high, self.high_closed
-        if other.high is not None and (high is None or other.high < high or (other.high == high and not other.high_closed)):
+        if other.high is not None and (
+            high is None or other.high < high or (other.high == high and not other.high_closed)
+        ):
             high, high_closed = other.high, other.high_closed
         return Interval(low, low_closed, high, high_closed)
 
@@ -157,7 +166,11 @@ _MIRROR = {"Lt": "Gt", "LtE": "GtE", "Gt": "Lt", "GtE": "LtE", "Eq": "Eq", "NotE
 def _constant(node) -> tuple[bool, Any]:
     if isinstance(node, ast.Constant):
         return True, node.value
-    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub) and isinstance(node.operand, ast.Constant):
+    if (
+        isinstance(node, ast.UnaryOp)
+        and isinstance(node.op, ast.USub)
+        and isinstance(node.operand, ast.Constant)
+    ):
         value = node.operand.value
         if isinstance(value, int | float) and not isinstance(value, bool):
             return True, -value
@@ -275,7 +288,9 @@ class CheckedDecision:
 
     @property
     def input_names(self) -> set[str]:
-        return {name for column in self.inputs for name in compile_expression(column.expression).names}
+        return {
+            name for column in self.inputs for name in compile_expression(column.expression).names
+        }
 
 
 def _kind_of(value: Any) -> str:
@@ -339,7 +354,9 @@ def _cell_constraint(problems, where: str, text: str, column: Column, declared: 
         return UNKNOWN
     unknown = compiled.names - declared - {INPUT_VALUE}
     if unknown:
-        problems.append(Problem(where, _("unknown input: %(names)s") % {"names": ", ".join(sorted(unknown))}))
+        problems.append(
+            Problem(where, _("unknown input: %(names)s") % {"names": ", ".join(sorted(unknown))})
+        )
     tree = ast.parse(source.strip(), mode="eval").body
     if form == "value":
         ok, constant = _constant(tree)
@@ -347,7 +364,11 @@ def _cell_constraint(problems, where: str, text: str, column: Column, declared: 
             constraint = Values(frozenset([constant]))
         elif isinstance(tree, ast.Tuple | ast.List | ast.Set):
             problems.append(
-                Problem(where, _("a list is never equal to one value; write in [...] instead: %(text)s") % {"text": text})
+                Problem(
+                    where,
+                    _("a list is never equal to one value; write in [...] instead: %(text)s")
+                    % {"text": text},
+                )
             )
             return UNKNOWN
         else:
@@ -359,7 +380,8 @@ def _cell_constraint(problems, where: str, text: str, column: Column, declared: 
             problems.append(
                 Problem(
                     where,
-                    _("type mismatch: %(value)r is not a %(kind)s") % {"value": value, "kind": column.kind},
+                    _("type mismatch: %(value)r is not a %(kind)s")
+                    % {"value": value, "kind": column.kind},
                 )
             )
     return constraint
@@ -378,15 +400,26 @@ def _column_kind(problems, where: str, type_ref: str | None) -> str:
 def _check_elements(problems, root) -> None:
     for element in root.iter(etree.Element):
         ns = namespace(element)
-        if ns.startswith(DIAGRAM_NAMESPACE_PREFIXES) or "DMNDI" in ns or ns.endswith("/DC/") or ns.endswith("/DI/"):
+        if (
+            ns.startswith(DIAGRAM_NAMESPACE_PREFIXES)
+            or "DMNDI" in ns
+            or ns.endswith("/DC/")
+            or ns.endswith("/DI/")
+        ):
             continue
         if ns in DMN_NAMESPACES and local_name(element) in SUPPORTED:
             continue
-        if ns not in DMN_NAMESPACES and element.getparent() is not None and local_name(element.getparent()) == "extensionElements":
+        if (
+            ns not in DMN_NAMESPACES
+            and element.getparent() is not None
+            and local_name(element.getparent()) == "extensionElements"
+        ):
             continue
         problems.append(
             Problem(
-                f"{local_name(element)} '{element.get('id')}'" if element.get("id") else local_name(element),
+                f"{local_name(element)} '{element.get('id')}'"
+                if element.get("id")
+                else local_name(element),
                 _("unsupported element %(name)s (only one decision with one decision table)")
                 % {"name": local_name(element)},
             )
@@ -396,10 +429,20 @@ def _check_elements(problems, root) -> None:
 def check_decision(content: bytes, *, inputs: Mapping[str, str]) -> CheckedDecision:
     """Check a DMN file against the declared `inputs` ({name: kind}); `InvalidModel` names
     every problem with its rule row and column."""
-    bad_kinds = {name: kind for name, kind in inputs.items() if kind not in KINDS or not str(name).isidentifier()}
+    bad_kinds = {
+        name: kind
+        for name, kind in inputs.items()
+        if kind not in KINDS or not str(name).isidentifier()
+    }
     if bad_kinds:
         raise InvalidModel(
-            [Problem(str(name), _("declare inputs as one of: %(kinds)s") % {"kinds": ", ".join(sorted(KINDS))}) for name in bad_kinds]
+            [
+                Problem(
+                    str(name),
+                    _("declare inputs as one of: %(kinds)s") % {"kinds": ", ".join(sorted(KINDS))},
+                )
+                for name in bad_kinds
+            ]
         )
     root = parse_untrusted_xml(content, max_bytes=max_model_bytes())
     if namespace(root) not in DMN_NAMESPACES or local_name(root) != "definitions":
@@ -409,13 +452,21 @@ def check_decision(content: bytes, *, inputs: Mapping[str, str]) -> CheckedDecis
     decisions = [e for e in root if local_name(e) == "decision"]
     tables = [t for d in decisions for t in d if local_name(t) == "decisionTable"]
     if len(decisions) != 1 or len(tables) != 1:
-        problems.append(Problem("", _("A file must hold exactly one decision with one decision table.")))
+        problems.append(
+            Problem("", _("A file must hold exactly one decision with one decision table."))
+        )
     if problems:
         raise InvalidModel(problems)
     hit_policy = (tables[0].get("hitPolicy") or "UNIQUE").upper()
     if hit_policy not in HIT_POLICIES:
         raise InvalidModel(
-            [Problem("decisionTable", _("hit policy %(policy)s is not supported; use UNIQUE or COLLECT") % {"policy": hit_policy})]
+            [
+                Problem(
+                    "decisionTable",
+                    _("hit policy %(policy)s is not supported; use UNIQUE or COLLECT")
+                    % {"policy": hit_policy},
+                )
+            ]
         )
     if tables[0].get("aggregation"):
         raise InvalidModel([Problem("decisionTable", _("COLLECT aggregations are not supported"))])
@@ -425,7 +476,9 @@ def check_decision(content: bytes, *, inputs: Mapping[str, str]) -> CheckedDecis
         decision_id = decisions[0].get("id")
         dmn_engine = parser.get_engine(decision_id, root)
     except (ValidationException, SpiffWorkflowException, KeyError, IndexError) as error:
-        raise InvalidModel([Problem("", str(error).splitlines()[0] if str(error) else type(error).__name__)]) from None
+        raise InvalidModel(
+            [Problem("", str(error).splitlines()[0] if str(error) else type(error).__name__)]
+        ) from None
     table = dmn_engine.decision_table
     for rule in table.rules:
         for entry in rule.inputEntries:
@@ -435,7 +488,10 @@ def check_decision(content: bytes, *, inputs: Mapping[str, str]) -> CheckedDecis
     declared = set(inputs)
     columns = []
     for index, column in enumerate(table.inputs, start=1):
-        where = _("input column %(n)d (%(label)s)") % {"n": index, "label": column.label or column.id}
+        where = _("input column %(n)d (%(label)s)") % {
+            "n": index,
+            "label": column.label or column.id,
+        }
         kind = _column_kind(problems, where, column.typeRef)
         expression = (column.expression or "").strip()
         if not expression:
@@ -450,21 +506,35 @@ def check_decision(content: bytes, *, inputs: Mapping[str, str]) -> CheckedDecis
             continue
         unknown = compiled.names - declared
         if unknown:
-            problems.append(Problem(where, _("unknown input: %(names)s") % {"names": ", ".join(sorted(unknown))}))
+            problems.append(
+                Problem(
+                    where, _("unknown input: %(names)s") % {"names": ", ".join(sorted(unknown))}
+                )
+            )
         if expression in inputs:
             declared_kind = inputs[expression]
             numeric = {"integer", "number"}
             if kind and declared_kind != kind and not {kind, declared_kind} <= numeric:
                 problems.append(
-                    Problem(where, _("type mismatch: the input %(name)s is declared %(declared)s, the column says %(kind)s")
-                            % {"name": expression, "declared": declared_kind, "kind": kind})
+                    Problem(
+                        where,
+                        _(
+                            "type mismatch: the input %(name)s is declared %(declared)s, the column says %(kind)s"  # noqa: E501
+                        )
+                        % {"name": expression, "declared": declared_kind, "kind": kind},
+                    )
                 )
             kind = kind or declared_kind
         columns.append(Column(column.label, expression, kind))
     outputs = []
     for index, column in enumerate(table.outputs, start=1):
-        where = _("output column %(n)d (%(label)s)") % {"n": index, "label": column.name or column.label}
-        outputs.append(Column(column.name or column.label, "", _column_kind(problems, where, column.typeRef)))
+        where = _("output column %(n)d (%(label)s)") % {
+            "n": index,
+            "label": column.name or column.label,
+        }
+        outputs.append(
+            Column(column.name or column.label, "", _column_kind(problems, where, column.typeRef))
+        )
     constraints: list[list] = []
     rules = []
     for rule in table.rules:
@@ -474,13 +544,21 @@ def check_decision(content: bytes, *, inputs: Mapping[str, str]) -> CheckedDecis
             if not text or text == "-":
                 row.append(ANY)
                 continue
-            where = _("rule %(row)d, input column %(n)d (%(label)s)") % {"row": rule.row_number, "n": index + 1, "label": columns[index].label}
+            where = _("rule %(row)d, input column %(n)d (%(label)s)") % {
+                "row": rule.row_number,
+                "n": index + 1,
+                "label": columns[index].label,
+            }
             row.append(_cell_constraint(problems, where, text, columns[index], declared))
         for index, entry in enumerate(rule.outputEntries):
             text = (entry.text or "").strip()
             if not text:
                 continue
-            where = _("rule %(row)d, output column %(n)d (%(label)s)") % {"row": rule.row_number, "n": index + 1, "label": outputs[index].label}
+            where = _("rule %(row)d, output column %(n)d (%(label)s)") % {
+                "row": rule.row_number,
+                "n": index + 1,
+                "label": outputs[index].label,
+            }
             try:
                 compiled = compile_expression(text)
             except (SyntaxError, ExpressionError) as error:
@@ -488,11 +566,19 @@ def check_decision(content: bytes, *, inputs: Mapping[str, str]) -> CheckedDecis
                 continue
             unknown = compiled.names - declared
             if unknown:
-                problems.append(Problem(where, _("unknown input: %(names)s") % {"names": ", ".join(sorted(unknown))}))
+                problems.append(
+                    Problem(
+                        where, _("unknown input: %(names)s") % {"names": ", ".join(sorted(unknown))}
+                    )
+                )
             ok, constant = _constant(ast.parse(text, mode="eval").body)
             if ok and not _fits(constant, outputs[index].kind):
                 problems.append(
-                    Problem(where, _("type mismatch: %(value)r is not a %(kind)s") % {"value": constant, "kind": outputs[index].kind})
+                    Problem(
+                        where,
+                        _("type mismatch: %(value)r is not a %(kind)s")
+                        % {"value": constant, "kind": outputs[index].kind},
+                    )
                 )
         constraints.append(row)
         rules.append(RuleInfo(rule.row_number, rule.id, (rule.description or "").strip()))
@@ -528,8 +614,13 @@ def _overlaps(rules, constraints, columns) -> list[Problem]:
         where = _("rules %(a)d and %(b)d") % {"a": rules[i].row, "b": rules[j].row}
         if undecided:
             problems.append(
-                Problem(where, _("under UNIQUE, these rules cannot be shown to exclude each other (column %(columns)s)")
-                        % {"columns": ", ".join(undecided)})
+                Problem(
+                    where,
+                    _(
+                        "under UNIQUE, these rules cannot be shown to exclude each other (column %(columns)s)"  # noqa: E501
+                    )
+                    % {"columns": ", ".join(undecided)},
+                )
             )
         else:
             problems.append(Problem(where, _("under UNIQUE, both rules match the same inputs")))
@@ -570,7 +661,9 @@ def _context(inputs: Mapping[str, Any]):
     return SimpleNamespace(data=dict(inputs), workflow=SimpleNamespace(script_engine=ENGINE))
 
 
-def evaluate(decision: CheckedDecision, inputs: Mapping[str, Any], declared: Mapping[str, str]) -> Evaluation:
+def evaluate(
+    decision: CheckedDecision, inputs: Mapping[str, Any], declared: Mapping[str, str]
+) -> Evaluation:
     """Run the table on `inputs`. `MissingInput` when a needed input is absent or None;
     `DecisionFault` when an input has the wrong type or a cell fails."""
     used = {name: inputs.get(name) for name in sorted(decision.input_names)}
@@ -579,13 +672,19 @@ def evaluate(decision: CheckedDecision, inputs: Mapping[str, Any], declared: Map
             raise MissingInput(name)
         if not _fits(value, declared.get(name, "")):
             raise DecisionFault(
-                _("input %(name)s should be a %(kind)s") % {"name": name, "kind": declared.get(name)}
+                _("input %(name)s should be a %(kind)s")
+                % {"name": name, "kind": declared.get(name)}
             )
     task = _context(used)
     try:
         matched = decision.engine.decide(task)
         fired = [
-            FiredRule(rule.row_number, rule.id, (rule.description or "").strip(), dict(rule.output_as_dict(task)))
+            FiredRule(
+                rule.row_number,
+                rule.id,
+                (rule.description or "").strip(),
+                dict(rule.output_as_dict(task)),
+            )
             for rule in matched
         ]
     except SpiffWorkflowException as error:

@@ -185,7 +185,9 @@ def _department_ids(workflow: BpmnWorkflow, spiff_task) -> int:
         raise _fault(error) from error
     if isinstance(value, bool) or not isinstance(value, int | str) or not str(value).isdigit():
         raise ProcessFault(
-            _("%(element)s: the department expression %(expression)s gave %(value)r, not a department id.")
+            _(
+                "%(element)s: the department expression %(expression)s gave %(value)r, not a department id."  # noqa: E501
+            )
             % {"element": spiff_task.task_spec.bpmn_id, "expression": expression, "value": value}
         )
     return int(value)

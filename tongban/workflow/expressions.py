@@ -324,7 +324,10 @@ class _Compiler:
 
     def _Compare(self, node: ast.Compare) -> Evaluator:
         left = self.compile(node.left)
-        steps = [(_COMPARE[type(op)], self.compile(right)) for op, right in zip(node.ops, node.comparators, strict=True)]
+        steps = [
+            (_COMPARE[type(op)], self.compile(right))
+            for op, right in zip(node.ops, node.comparators, strict=True)
+        ]
 
         def compare(data):
             current = left(data)
@@ -343,9 +346,12 @@ class _Compiler:
 
     def _Subscript(self, node: ast.Subscript) -> Evaluator:
         key_node = node.slice
-        if isinstance(key_node, ast.Constant) and isinstance(key_node.value, str):
-            if key_node.value.startswith("_"):
-                raise self.fail(f"keys starting with an underscore are not allowed: {key_node.value}")
+        if (
+            isinstance(key_node, ast.Constant)
+            and isinstance(key_node.value, str)
+            and key_node.value.startswith("_")
+        ):
+            raise self.fail(f"keys starting with an underscore are not allowed: {key_node.value}")
         container, key = self.compile(node.value), self.compile(key_node)
         return lambda data: _subscript(container(data), key(data))
 

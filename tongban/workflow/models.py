@@ -196,7 +196,9 @@ class Task(models.Model):
             models.Index(fields=["assignee", "status"], name="task_assignee"),
         ]
         constraints = [
-            models.UniqueConstraint(fields=["instance", "spiff_id"], name="task_once_per_engine_task"),
+            models.UniqueConstraint(
+                fields=["instance", "spiff_id"], name="task_once_per_engine_task"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -9,7 +9,9 @@ from tongban.identity.predicates import has_role, is_auditor, is_operator, offic
 @rules.predicate
 def in_task_department(account, task) -> bool:
     official = official_of(account)
-    return official is not None and task is not None and official.department_id == task.department_id
+    return (
+        official is not None and task is not None and official.department_id == task.department_id
+    )
 
 
 @rules.predicate

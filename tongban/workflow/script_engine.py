@@ -58,9 +58,7 @@ class RestrictedScriptEngine(PythonScriptEngine):
         try:
             return self.environment.execute(script, task.data, external_context)
         except ExpressionError as error:
-            raise WorkflowTaskException(
-                f"script: {error}", task=task, exception=error
-            ) from error
+            raise WorkflowTaskException(f"script: {error}", task=task, exception=error) from error
 
     def call_service(self, task, **kwargs):
         raise WorkflowTaskException("service tasks are not supported", task=task)

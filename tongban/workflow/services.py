@@ -53,7 +53,9 @@ class TaskConflict(Conflict):
 
 class UnknownProcess(Conflict):
     def __init__(self, key: str):
-        super().__init__("unknown_process", _("No process model has the key %(key)s.") % {"key": key})
+        super().__init__(
+            "unknown_process", _("No process model has the key %(key)s.") % {"key": key}
+        )
 
 
 def _subject(subject: Model | tuple[str, str]) -> tuple[str, str]:
@@ -407,9 +409,7 @@ def return_task(
 
 
 @transaction.atomic
-def request_supplement(
-    *, task: Task | int, actor, expected_version: int | None = None
-) -> Task:
+def request_supplement(*, task: Task | int, actor, expected_version: int | None = None) -> Task:
     """Park the task while the applicant supplies missing material (补正). The engine does not
     move; the intake pauses its clock, notifies the applicant, and calls `resume_task` when the
     supplement arrives. The reasons live with the application, not here."""
@@ -525,7 +525,10 @@ def fire_timers(*, instance: ProcessInstance | int) -> Step:
     step = _run_step(pk, lambda workflow: engine.advance(workflow, refresh_timers=True))
     if step.created or step.cancelled or step.ended:
         record_event(
-            "workflow.timer_fired", subject=step.instance, payload=_step_payload(step), actor=TIMER_ACTOR
+            "workflow.timer_fired",
+            subject=step.instance,
+            payload=_step_payload(step),
+            actor=TIMER_ACTOR,
         )
     _notify_step(step, actor=TIMER_ACTOR)
     return step

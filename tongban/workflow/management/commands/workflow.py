@@ -1,7 +1,8 @@
 """`tongban workflow`: upload and list process and decision models, fire due timers.
 
     tongban workflow upload FILE.bpmn --key KEY --operator LOGIN
-    tongban workflow upload-decision FILE.dmn --key KEY --inputs age=integer,resident=boolean --operator LOGIN
+    tongban workflow upload-decision FILE.dmn --key KEY \
+        --inputs age=integer,resident=boolean --operator LOGIN
     tongban workflow list
     tongban workflow fire-timers
 
@@ -29,7 +30,9 @@ class Command(BaseCommand):
         decision = commands.add_parser("upload-decision", help="upload a DMN decision table")
         decision.add_argument("file", type=Path)
         decision.add_argument("--key", required=True)
-        decision.add_argument("--inputs", required=True, help="name=kind,... (integer, number, string, boolean, date)")
+        decision.add_argument(
+            "--inputs", required=True, help="name=kind,... (integer, number, string, boolean, date)"
+        )
         decision.add_argument("--operator", required=True)
         commands.add_parser("list", help="list the stored models")
         commands.add_parser("fire-timers", help="fire BPMN timers that are due now")
@@ -39,7 +42,9 @@ class Command(BaseCommand):
         if action == "list":
             for model in (*ProcessDefinition.objects.all(), *DecisionDefinition.objects.all()):
                 kind = "process" if isinstance(model, ProcessDefinition) else "decision"
-                self.stdout.write(f"{kind:8} {model.key:24} v{model.version:<3} {model.source:8} {model.name}")
+                self.stdout.write(
+                    f"{kind:8} {model.key:24} v{model.version:<3} {model.source:8} {model.name}"
+                )
             return
         if action == "fire-timers":
             self.stdout.write(f"{services.fire_due_timers()} process(es) stepped")
@@ -54,7 +59,10 @@ class Command(BaseCommand):
                 model = services.upload_process(key=options["key"], content=content, actor=operator)
             else:
                 model = services.upload_decision(
-                    key=options["key"], content=content, inputs=self.inputs(options["inputs"]), actor=operator
+                    key=options["key"],
+                    content=content,
+                    inputs=self.inputs(options["inputs"]),
+                    actor=operator,
                 )
         except InvalidModel as refused:
             for message in refused.messages:
