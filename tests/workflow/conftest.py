@@ -9,6 +9,15 @@ from tongban.identity.models import Account, Official, OfficialRole, Role
 _logins = itertools.count()
 
 
+@pytest.fixture(autouse=True)
+def english():
+    """Assertions read the English messages; `test_messages_are_localized` checks Chinese."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
 @pytest.fixture
 def departments(demo_city):
     from tongban.core.models import Department

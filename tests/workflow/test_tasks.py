@@ -263,3 +263,29 @@ def test_queues_take_a_fixed_number_of_queries(civil, approver, django_assert_ma
     assert len(labels) == 12
     with django_assert_max_num_queries(1):
         assert len(list(selectors.department_queue(department=civil))) == 12
+
+
+@pytest.mark.parametrize(
+    "who, allowed",
+    [
+        ("clerk_same_department", True),
+        ("approver_other_department", False),
+        ("operator", True),
+        ("auditor", True),
+        ("citizen", False),
+    ],
+)
+def test_who_may_see_a_task(who, allowed, accept_task, civil, health, make_official):
+    from tongban.core.permissions import allowed as may
+    from tongban.identity.models import Account
+
+    actor = {
+        "clerk_same_department": lambda: make_official(civil, Role.COUNTER_CLERK),
+        "approver_other_department": lambda: make_official(health, Role.APPROVER),
+        "operator": lambda: make_official(health, Role.OPERATOR),
+        "auditor": lambda: make_official(health, Role.AUDITOR),
+        "citizen": lambda: Account.objects.create_user(
+            "citizen-2", "pw-not-used-1234", kind=Account.Kind.PERSON, display_name="市民"
+        ),
+    }[who]()
+    assert may(actor, "workflow.view_task", accept_task) is allowed

@@ -180,3 +180,17 @@ def test_a_file_with_two_processes_is_refused(operator):
         '<bpmn:process id="b" isExecutable="true" /></bpmn:definitions>'
     ).encode()
     assert "exactly one process" in refused(content, operator)
+
+
+def test_refusals_are_localized(operator):
+    from django.utils import translation
+
+    with translation.override("zh-hans"):
+        assert "模型中不允许使用 DOCTYPE 声明和实体" in refused(XXE, operator)
+        assert "不支持的元素 bpmn:serviceTask" in refused(
+            process(
+                START + flow("f1", "start", "call") + '<bpmn:serviceTask id="call">'
+                "<bpmn:incoming>f1</bpmn:incoming></bpmn:serviceTask>"
+            ),
+            operator,
+        )
