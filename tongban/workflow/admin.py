@@ -116,8 +116,21 @@ class DecisionDefinitionAdmin(UploadAdmin):
         )
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Instances and tasks change only through the engine's services."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(ProcessInstance)
-class ProcessInstanceAdmin(admin.ModelAdmin):
+class ProcessInstanceAdmin(ReadOnlyAdmin):
     list_display = [
         "id",
         "definition",
@@ -143,27 +156,9 @@ class ProcessInstanceAdmin(admin.ModelAdmin):
         "ended_at",
     ]
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(Task)
-class TaskAdmin(admin.ModelAdmin):
+class TaskAdmin(ReadOnlyAdmin):
     list_display = ["id", "name", "department", "role", "status", "assignee", "created_at"]
     list_filter = ["status", "role", "department"]
     list_select_related = ["department", "assignee__account"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False

@@ -330,6 +330,12 @@ def _constraint_values(constraint) -> list:
     return []
 
 
+def _check_known(problems: list[Problem], where: str, unknown: set[str]) -> None:
+    if unknown:
+        names = ", ".join(sorted(unknown))
+        problems.append(Problem(where, _("unknown input: %(names)s") % {"names": names}))
+
+
 def _cell_constraint(problems, where: str, text: str, column: Column, declared: set[str]):
     """Compile a cell as SpiffWorkflow will combine it, and return its constraint."""
     if QUESTION_MARK.search(text):
@@ -352,11 +358,7 @@ def _cell_constraint(problems, where: str, text: str, column: Column, declared: 
     except ExpressionError as error:
         problems.append(Problem(where, str(error)))
         return UNKNOWN
-    unknown = compiled.names - declared - {INPUT_VALUE}
-    if unknown:
-        problems.append(
-            Problem(where, _("unknown input: %(names)s") % {"names": ", ".join(sorted(unknown))})
-        )
+    _check_known(problems, where, compiled.names - declared - {INPUT_VALUE})
     tree = ast.parse(source.strip(), mode="eval").body
     if form == "value":
         ok, constant = _constant(tree)
@@ -504,13 +506,7 @@ def check_decision(content: bytes, *, inputs: Mapping[str, str]) -> CheckedDecis
             problems.append(Problem(where, str(error)))
             columns.append(Column(column.label, expression, kind))
             continue
-        unknown = compiled.names - declared
-        if unknown:
-            problems.append(
-                Problem(
-                    where, _("unknown input: %(names)s") % {"names": ", ".join(sorted(unknown))}
-                )
-            )
+        _check_known(problems, where, compiled.names - declared)
         if expression in inputs:
             declared_kind = inputs[expression]
             numeric = {"integer", "number"}
@@ -564,13 +560,7 @@ def check_decision(content: bytes, *, inputs: Mapping[str, str]) -> CheckedDecis
             except (SyntaxError, ExpressionError) as error:
                 problems.append(Problem(where, str(error)))
                 continue
-            unknown = compiled.names - declared
-            if unknown:
-                problems.append(
-                    Problem(
-                        where, _("unknown input: %(names)s") % {"names": ", ".join(sorted(unknown))}
-                    )
-                )
+            _check_known(problems, where, compiled.names - declared)
             ok, constant = _constant(ast.parse(text, mode="eval").body)
             if ok and not _fits(constant, outputs[index].kind):
                 problems.append(

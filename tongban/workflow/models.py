@@ -19,58 +19,54 @@ class Source(models.TextChoices):
     OPERATOR = "operator", _("Uploaded by an operator")
 
 
-class ProcessDefinition(models.Model):
-    """One version of a BPMN process model (流程模型). Versions are never changed or deleted:
-    a running instance keeps the version it started with."""
+class ModelVersion(models.Model):
+    """One immutable version of an uploaded model file; a new upload makes the next version."""
 
     key = models.SlugField(_("key"), max_length=64)
     version = models.PositiveIntegerField(_("version"))
     name = models.CharField(_("name"), max_length=200)
-    process_id = models.CharField(_("BPMN process id"), max_length=100)
-    bpmn = models.TextField(_("BPMN XML"))
     sha256 = models.CharField(_("SHA-256"), max_length=64)
-    user_tasks = models.JSONField(_("user tasks"), default=list)
     source = models.CharField(_("source"), max_length=10, choices=Source.choices)
     uploaded_by = models.CharField(_("uploaded by"), max_length=100)
     uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
 
     class Meta:
+        abstract = True
         ordering = ["key", "-version"]
+
+    def __str__(self) -> str:
+        return f"{self.key} v{self.version}"
+
+
+class ProcessDefinition(ModelVersion):
+    """A BPMN process model (流程模型). A running instance keeps the version it started with."""
+
+    process_id = models.CharField(_("BPMN process id"), max_length=100)
+    bpmn = models.TextField(_("BPMN XML"))
+    user_tasks = models.JSONField(_("user tasks"), default=list)
+
+    class Meta(ModelVersion.Meta):
         verbose_name = _("process definition")
         verbose_name_plural = _("process definitions")
         constraints = [
             models.UniqueConstraint(fields=["key", "version"], name="process_version_once"),
         ]
 
-    def __str__(self) -> str:
-        return f"{self.key} v{self.version}"
 
+class DecisionDefinition(ModelVersion):
+    """A DMN decision table (决策表), with the inputs it was checked against."""
 
-class DecisionDefinition(models.Model):
-    """One version of a DMN decision table (决策表), with the inputs it was checked against."""
-
-    key = models.SlugField(_("key"), max_length=64)
-    version = models.PositiveIntegerField(_("version"))
-    name = models.CharField(_("name"), max_length=200)
     decision_id = models.CharField(_("DMN decision id"), max_length=100)
     dmn = models.TextField(_("DMN XML"))
-    sha256 = models.CharField(_("SHA-256"), max_length=64)
     inputs = models.JSONField(_("declared inputs"), default=dict)
     hit_policy = models.CharField(_("hit policy"), max_length=10)
-    source = models.CharField(_("source"), max_length=10, choices=Source.choices)
-    uploaded_by = models.CharField(_("uploaded by"), max_length=100)
-    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
 
-    class Meta:
-        ordering = ["key", "-version"]
+    class Meta(ModelVersion.Meta):
         verbose_name = _("decision definition")
         verbose_name_plural = _("decision definitions")
         constraints = [
             models.UniqueConstraint(fields=["key", "version"], name="decision_version_once"),
         ]
-
-    def __str__(self) -> str:
-        return f"{self.key} v{self.version}"
 
 
 class ProcessInstance(models.Model):

@@ -20,7 +20,7 @@ import logging
 import uuid
 
 from django.db import IntegrityError, transaction
-from django.db.models import F, Max, Model
+from django.db.models import F, Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -142,9 +142,29 @@ def _run_step(instance_id: int, change) -> Step:
 # Models -------------------------------------------------------------------------------------
 
 
-def _next_version(model, key: str) -> int:
-    latest = model.objects.filter(key=key).aggregate(latest=Max("version"))["latest"]
-    return (latest or 0) + 1
+def _store_version(model, *, key: str, content: bytes, actor, source: str, same=None, **fields):
+    """Store `content` as the next version of `key` (or return the latest when it is the same
+    upload again) and record the upload event."""
+    digest = hashlib.sha256(content).hexdigest()
+    latest = model.objects.filter(key=key).order_by("-version").first()
+    if latest is not None and latest.sha256 == digest and (same is None or same(latest)):
+        return latest
+    definition = model.objects.create(
+        key=key,
+        version=(latest.version + 1) if latest else 1,
+        sha256=digest,
+        source=source,
+        uploaded_by=str(getattr(actor, "pk", actor)),
+        **fields,
+    )
+    kind = "process" if model is ProcessDefinition else "decision"
+    record_event(
+        f"workflow.{kind}_uploaded",
+        subject=definition,
+        payload={"key": key, "version": definition.version, "sha256": digest},
+        actor=actor,
+    )
+    return definition
 
 
 @transaction.atomic
@@ -158,28 +178,17 @@ def upload_process(
     if source == Source.OPERATOR:
         require(actor, "workflow.upload_model")
     parsed = check_process(content)
-    digest = hashlib.sha256(content).hexdigest()
-    latest = ProcessDefinition.objects.filter(key=key).order_by("-version").first()
-    if latest is not None and latest.sha256 == digest:
-        return latest
-    definition = ProcessDefinition.objects.create(
+    return _store_version(
+        ProcessDefinition,
         key=key,
-        version=_next_version(ProcessDefinition, key),
+        content=content,
+        actor=actor,
+        source=source,
         name=parsed.name[:200],
         process_id=parsed.process_id,
         bpmn=content.decode("utf-8"),
-        sha256=digest,
         user_tasks=list(parsed.user_tasks),
-        source=source,
-        uploaded_by=str(getattr(actor, "pk", actor)),
     )
-    record_event(
-        "workflow.process_uploaded",
-        subject=definition,
-        payload={"key": key, "version": definition.version, "sha256": digest},
-        actor=actor,
-    )
-    return definition
 
 
 @transaction.atomic
@@ -191,34 +200,24 @@ def upload_decision(
     actor,
     source: str = Source.OPERATOR,
 ) -> DecisionDefinition:
-    """Check a DMN decision table against its declared `inputs` ({name: type}) and store it as
+    """Check a DMN decision table against its declared `inputs` ({name: kind}) and store it as
     the next version of decision `key`."""
     if source == Source.OPERATOR:
         require(actor, "workflow.upload_model")
     table = dmn.check_decision(content, inputs=inputs)
-    digest = hashlib.sha256(content).hexdigest()
-    latest = DecisionDefinition.objects.filter(key=key).order_by("-version").first()
-    if latest is not None and latest.sha256 == digest and latest.inputs == inputs:
-        return latest
-    definition = DecisionDefinition.objects.create(
+    return _store_version(
+        DecisionDefinition,
         key=key,
-        version=_next_version(DecisionDefinition, key),
+        content=content,
+        actor=actor,
+        source=source,
+        same=lambda latest: latest.inputs == inputs,
         name=table.name[:200],
         decision_id=table.decision_id,
         dmn=content.decode("utf-8"),
-        sha256=digest,
         inputs=inputs,
         hit_policy=table.hit_policy,
-        source=source,
-        uploaded_by=str(getattr(actor, "pk", actor)),
     )
-    record_event(
-        "workflow.decision_uploaded",
-        subject=definition,
-        payload={"key": key, "version": definition.version, "sha256": digest},
-        actor=actor,
-    )
-    return definition
 
 
 # Processes ----------------------------------------------------------------------------------
