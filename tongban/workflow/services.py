@@ -119,14 +119,17 @@ def _step_payload(step: Step) -> dict:
     }
 
 
-def _run_step(instance_id: int, change) -> Step:
+def _run_step(instance_id: int, change, *, loaded: ProcessInstance | None = None) -> Step:
     """Load the instance, apply `change(workflow)`, save with compare-and-set, mirror tasks.
 
     When another transaction saved the instance in between (a sibling task of a parallel
     review completed at the same moment), the step is recomputed from the fresh state: the
     re-read sees the other commit under READ COMMITTED; SQLite serializes writers anyway."""
-    for _attempt in range(STEP_ATTEMPTS):
-        instance = ProcessInstance.objects.select_related("definition").get(pk=instance_id)
+    for attempt in range(STEP_ATTEMPTS):
+        if attempt or loaded is None:
+            instance = ProcessInstance.objects.get(pk=instance_id)
+        else:
+            instance = loaded  # read in this transaction; a stale copy fails the save below
         if instance.status != ProcessInstance.Status.RUNNING:
             raise TaskConflict("process_closed", _("This process has already ended."))
         workflow = engine.load(instance)
@@ -491,7 +494,11 @@ def complete_task(
         completed_at=timezone.now(),
     )
     spiff_id = uuid.UUID(str(task.spiff_id))
-    step = _run_step(task.instance_id, lambda workflow: engine.complete(workflow, spiff_id, values))
+    step = _run_step(
+        task.instance_id,
+        lambda workflow: engine.complete(workflow, spiff_id, values),
+        loaded=task.instance,
+    )
     record_event(
         "workflow.task_completed",
         subject=task,
