@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "tongban.core",
     "tongban.identity",
+    "tongban.workflow",
     "tongban.portal",
     "tongban.demo",
 ]
@@ -143,6 +144,8 @@ CONTENT_SECURITY_POLICY = {
         "object-src": [NONE],
     }
 }
+# Workflow (tongban.workflow): the largest BPMN or DMN file an operator may upload.
+TONGBAN_WORKFLOW_MAX_MODEL_BYTES = 512 * 1024
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -176,5 +179,7 @@ LOGGING = {
         # Django's request logger puts the full URL in the message; ours logs a redacted line.
         "django.request": {"level": "ERROR"},
         "django.server": {"level": "WARNING"},
+        # SpiffWorkflow logs every task state change at INFO: noise, and time on every step.
+        "spiff": {"level": "WARNING"},
     },
 }
