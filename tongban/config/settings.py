@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "tongban.core",
     "tongban.identity",
     "tongban.portal",
+    "tongban.licences",
     "tongban.demo",
 ]
 
@@ -143,6 +144,12 @@ CONTENT_SECURITY_POLICY = {
         "object-src": [NONE],
     }
 }
+
+# E-licences (tongban.licences): the address verifiers reach the platform at (it goes into the
+# status-list URI and the audience of wallet presentations), and how long a wallet's QR
+# presentation stays valid.
+TONGBAN_PUBLIC_URL = os.environ.get("TONGBAN_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
+TONGBAN_LICENCE_PRESENTATION_SECONDS = 300
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
