@@ -8,7 +8,7 @@ from typing import Any, Literal
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 from pydantic import Field, StrictStr
 
 from tongban.core.api import BodyIn, error, errors
@@ -63,11 +63,8 @@ def _verdict_out(verdict: verification.Verdict) -> dict:
 def verify(request: HttpRequest, query: Query[VerifyQuery]):
     """Give exactly one of `identifier` or `presentation`. A presentation is accepted once."""
     if bool(query.identifier) == bool(query.presentation):
-        return 422, error(
-            "invalid",
-            _("Give either an identifier or a presentation."),
-            {"identifier": [_("Give either an identifier or a presentation.")]},
-        )
+        message = _("Give either an identifier or a presentation.")
+        return Status(422, error("invalid", message, {"identifier": [message]}))
     if query.identifier:
         return _verdict_out(verification.verify_identifier(query.identifier))
     return _verdict_out(
@@ -101,7 +98,7 @@ def status_list(request: HttpRequest, response: HttpResponse, credit_code: str):
     response["Cache-Control"] = f"public, max-age={services.STATUS_LIST_TTL}"
     response["ETag"] = etag
     if request.headers.get("If-None-Match") == etag:
-        return 304, None
+        return Status(304, None)
     return {
         "uri": services.status_list_uri(issuer),
         "bits": statuslist.BITS,
@@ -173,7 +170,8 @@ def present(request: HttpRequest, licence_id: int, body: PresentationIn):
         services.sdjwt.split(text).key_binding.payload["iat"], tz=datetime.UTC
     )
     seconds = services.settings.TONGBAN_LICENCE_PRESENTATION_SECONDS
-    return 201, {"presentation": text, "expires_at": issued + datetime.timedelta(seconds=seconds)}
+    expires_at = issued + datetime.timedelta(seconds=seconds)
+    return Status(201, {"presentation": text, "expires_at": expires_at})
 
 
 class CredentialIn(BodyIn):
@@ -196,10 +194,15 @@ def export(request: HttpRequest, licence_id: int, body: CredentialIn):
             licence=licence, holder_jwk=body.holder_jwk, actor=request.user
         )
     except services.sdjwt.PresentationRejected:
-        return 422, error(
-            "invalid", _("The key is not an Ed25519 or SM2 public JWK."), {"holder_jwk": ["bad"]}
+        return Status(
+            422,
+            error(
+                "invalid",
+                _("The key is not an Ed25519 or SM2 public JWK."),
+                {"holder_jwk": [_("The key is not an Ed25519 or SM2 public JWK.")]},
+            ),
         )
-    return 201, {"credential": credential}
+    return Status(201, {"credential": credential})
 
 
 class StatusChangeIn(BodyIn):
