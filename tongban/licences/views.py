@@ -57,7 +57,8 @@ def wallet(request):
 def detail(request, pk: int):
     licence = _licence_or_404(request, pk)
     claims = services.presentable_claims(licence)
-    preselected = {"holder_name"} | {c for c in claims if c.startswith("age_equal_or_over.")}
+    ages = [c for c in claims if c.startswith("age_equal_or_over.")]
+    preselected = {"holder_name", *ages[:1]}  # e.g. name and "aged 60 or over"
     return render(
         request,
         "licences/detail.html",
