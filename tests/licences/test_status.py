@@ -117,3 +117,12 @@ def test_status_list_encoding_round_trips(statuses):
     lst = statuslist.encode(statuses)
     for index in range(max(statuses, default=0) + 5):
         assert statuslist.status_at(lst, index) == statuses.get(index, 0)
+
+
+def test_a_department_that_issued_nothing_has_no_list_and_gets_no_key(city):
+    from tongban.licences.models import DepartmentKey
+
+    before = (DepartmentKey.objects.count(), Event.objects.count())
+    url = f"/api/v1/licences/status-lists/{department('教育局').credit_code}"
+    assert client_for(None).get(url).status_code == 404
+    assert (DepartmentKey.objects.count(), Event.objects.count()) == before

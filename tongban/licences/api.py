@@ -5,7 +5,7 @@ import datetime
 import hashlib
 from typing import Any, Literal
 
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
@@ -93,6 +93,9 @@ class StatusListOut(Schema):
 )
 def status_list(request: HttpRequest, response: HttpResponse, credit_code: str):
     issuer = get_object_or_404(Department, credit_code=credit_code[:18])
+    key = selectors.list_signing_key(issuer=issuer)
+    if key is None:  # issues no licences: nothing to list
+        raise Http404
     lst = selectors.status_list_of(issuer=issuer)
     etag = '"' + hashlib.sha256(lst.encode()).hexdigest()[:32] + '"'
     response["Cache-Control"] = f"public, max-age={services.STATUS_LIST_TTL}"
@@ -104,7 +107,7 @@ def status_list(request: HttpRequest, response: HttpResponse, credit_code: str):
         "bits": statuslist.BITS,
         "lst": lst,
         "ttl": services.STATUS_LIST_TTL,
-        "token": services.status_list_token(issuer=issuer),
+        "token": services.status_list_token(issuer=issuer, key=key),
     }
 
 

@@ -6,10 +6,11 @@ from dataclasses import dataclass
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from tongban.core import crypto
 from tongban.core.models import Department
 from tongban.identity.models import Business, Person
 from tongban.licences import statuslist
-from tongban.licences.models import Licence, LicenceStatus
+from tongban.licences.models import DepartmentKey, Licence, LicenceStatus
 
 STATUS_BITS = {
     LicenceStatus.VALID: statuslist.VALID,
@@ -83,6 +84,17 @@ def valid_licence_of_type(
         valid_from=licence.valid_from,
         valid_until=licence.valid_until,
         fields=licence.fields,
+    )
+
+
+def list_signing_key(*, issuer: Department) -> DepartmentKey | None:
+    """The key that signs the issuer's status list: its active key of the configured suite,
+    else its newest key; None for a department that never issued a licence."""
+    keys = DepartmentKey.objects.filter(department=issuer)
+    algorithm = crypto.suite().signature_algorithm
+    return (
+        keys.filter(algorithm=algorithm, retired_at__isnull=True).first()
+        or keys.order_by("-created_at").first()
     )
 
 

@@ -411,10 +411,8 @@ def reinstate_licence(*, licence: Licence, reason: str, actor) -> Licence:
     return change_status(licence=licence, action="reinstate", reason=reason, actor=actor)
 
 
-@transaction.atomic
-def status_list_token(*, issuer: Department) -> str:
-    """The issuer's status list as a signed `statuslist+jwt` (its key is made if it has none)."""
-    key = active_key(issuer, actor="system:status-list")
+def status_list_token(*, issuer: Department, key: DepartmentKey) -> str:
+    """The issuer's status list as a `statuslist+jwt` signed with `key` (one of its keys)."""
     now = int(timezone.now().timestamp())
     payload = {
         "sub": status_list_uri(issuer),
