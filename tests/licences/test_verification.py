@@ -51,6 +51,20 @@ def key_present(credential, licence, reveal=("holder_name",)):
     )
 
 
+def key_binding(presented: str, key: crypto.KeyPair) -> str:
+    """A KB-JWT over `presented`, fresh and for the platform's verifier, signed by `key`."""
+    return sdjwt.sign_jwt(
+        {"typ": "kb+jwt", "alg": "EdDSA"},
+        {
+            "iat": int(time.time()),
+            "aud": audience(),
+            "nonce": "n" * 16,
+            "sd_hash": sdjwt.b64url(crypto.suite("intl").hash(presented.encode())),
+        },
+        key,
+    )
+
+
 # -- by identifier ---------------------------------------------------------------------------
 
 
@@ -207,16 +221,7 @@ def test_an_added_age_claim_is_refused(senior_card):
     issuer_jwt, disclosure, _kb = text.split("~")
     made_up = sdjwt.make_disclosure("60", True)
     presented = f"{issuer_jwt}~{disclosure}~{made_up}~"
-    forged = presented + sdjwt.sign_jwt(
-        {"typ": "kb+jwt", "alg": "EdDSA"},
-        {
-            "iat": int(time.time()),
-            "aud": audience(),
-            "nonce": "n" * 16,
-            "sd_hash": sdjwt.b64url(crypto.suite("intl").hash(presented.encode())),
-        },
-        services.wallet_key(senior_card),
-    )
+    forged = presented + key_binding(presented, services.wallet_key(senior_card))
     assert check(forged).reason == "altered_disclosure"
 
 
@@ -262,16 +267,7 @@ def test_key_binding_by_someone_else_is_refused(senior_card):
     text = present(senior_card)
     presented = text[: text.rindex("~") + 1]
     thief = crypto.suite("intl").generate_signing_key()
-    forged = presented + sdjwt.sign_jwt(
-        {"typ": "kb+jwt", "alg": "EdDSA"},
-        {
-            "iat": int(time.time()),
-            "aud": audience(),
-            "nonce": "n" * 16,
-            "sd_hash": sdjwt.b64url(crypto.suite("intl").hash(presented.encode())),
-        },
-        thief,
-    )
+    forged = presented + key_binding(presented, thief)
     assert check(forged).reason == "bad_key_binding"
 
 

@@ -52,31 +52,34 @@ def wallet(request):
     return render(request, "licences/wallet.html", {"licences": licences})
 
 
+def _detail_context(licence, *, chosen: set[str] | None = None) -> dict:
+    """The licence page: its fields, the claims the holder may show (name and the lowest age
+    threshold preselected), and where it was shown."""
+    claims = services.presentable_claims(licence)
+    if chosen is None:
+        ages = [c for c in claims if c.startswith("age_equal_or_over.")]
+        chosen = {"holder_name", *ages[:1]}  # e.g. name and "aged 60 or over"
+    return {
+        "licence": licence,
+        "rows": _shown_fields(licence),
+        "claims": [
+            {
+                "path": path,
+                "label": verification.claim_label(licence.licence_type, path),
+                "checked": path in chosen,
+            }
+            for path in claims
+        ],
+        "uses": licence.presentations.all()[:20],
+        "receipt": licence.ledger_receipt,
+    }
+
+
 @login_required
 @require_safe
 def detail(request, pk: int):
     licence = _licence_or_404(request, pk)
-    claims = services.presentable_claims(licence)
-    ages = [c for c in claims if c.startswith("age_equal_or_over.")]
-    preselected = {"holder_name", *ages[:1]}  # e.g. name and "aged 60 or over"
-    return render(
-        request,
-        "licences/detail.html",
-        {
-            "licence": licence,
-            "rows": _shown_fields(licence),
-            "claims": [
-                {
-                    "path": path,
-                    "label": verification.claim_label(licence.licence_type, path),
-                    "checked": path in preselected,
-                }
-                for path in claims
-            ],
-            "uses": licence.presentations.all()[:20],
-            "receipt": licence.ledger_receipt,
-        },
-    )
+    return render(request, "licences/detail.html", _detail_context(licence))
 
 
 def _qr(payload: str) -> str:
@@ -91,22 +94,9 @@ def present(request, pk: int):
     try:
         payload = services.create_presentation(licence=licence, reveal=reveal, actor=request.user)
     except ValidationError:
-        claims = services.presentable_claims(licence)
-        return render(
-            request,
-            "licences/detail.html",
-            {
-                "licence": licence,
-                "rows": _shown_fields(licence),
-                "claims": [
-                    {"path": p, "label": verification.claim_label(licence.licence_type, p)}
-                    for p in claims
-                ],
-                "uses": licence.presentations.all()[:20],
-                "error": _("Choose at least one detail to show."),
-            },
-            status=400,
-        )
+        context = _detail_context(licence, chosen=set())
+        context["error"] = _("Choose at least one detail to show.")
+        return render(request, "licences/detail.html", context, status=400)
     shown = [verification.claim_label(licence.licence_type, path) for path in reveal]
     return render(
         request,
