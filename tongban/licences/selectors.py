@@ -34,6 +34,15 @@ def licence_in_wallet(*, person: Person, pk: int) -> Licence | None:
     return wallet_of(person=person).select_related("signing_key").filter(pk=pk).first()
 
 
+def issued_by(*, department: Department, identifier: str) -> Licence | None:
+    """A licence the department issued, by its identifier (the officials' look-up)."""
+    return (
+        Licence.objects.select_related("licence_type", "issuer", "signing_key")
+        .filter(issuer=department, identifier=identifier.strip().upper())
+        .first()
+    )
+
+
 @dataclass(frozen=True)
 class ReusableLicence:
     """What the exchange gateway hands to another department (免提交): the licence's fields

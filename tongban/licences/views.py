@@ -2,19 +2,22 @@
 public verification page. Thin: selectors read, services write, verification decides."""
 
 import segno
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from tongban.core.api import Conflict
 from tongban.core.identifiers import mask_id_number
-from tongban.identity.predicates import person_of
+from tongban.core.permissions import allowed
+from tongban.identity.predicates import official_of, person_of
 from tongban.licences import selectors, services, verification
-from tongban.licences.models import HolderKind
+from tongban.licences.models import HolderKind, Licence
 
 MAX_CODE_LENGTH = 16_000
 
@@ -126,6 +129,67 @@ def printable(request, pk: int):
             "verify_url": verify_url,
         },
     )
+
+
+def _official_department(request):
+    official = official_of(request.user)
+    if official is None:
+        raise PermissionDenied
+    return official.department
+
+
+@login_required
+@require_safe
+def issued(request):
+    """For officials of an issuing department: find one of its licences by identifier, to
+    suspend, reinstate or revoke it. Other departments' licences are simply not found."""
+    department = _official_department(request)
+    identifier = request.GET.get("identifier", "").strip()[:200]
+    licence = (
+        selectors.issued_by(department=department, identifier=identifier) if identifier else None
+    )
+    return render(
+        request,
+        "licences/issued.html",
+        {
+            "department": department,
+            "identifier": identifier,
+            "licence": licence,
+            "may_change": licence is not None
+            and allowed(request.user, "licences.change_status", licence),
+            "not_found": bool(identifier) and licence is None,
+        },
+    )
+
+
+@login_required
+@require_POST
+def issued_status(request, pk: int):
+    department = _official_department(request)
+    licence = (
+        Licence.objects.filter(issuer=department, pk=pk).select_related("licence_type").first()
+    )
+    if licence is None:
+        raise Http404
+    action = request.POST.get("action", "")
+    back = f"{reverse('licences:issued')}?identifier={licence.identifier}"
+    if action not in services.TRANSITIONS:
+        messages.error(request, _("Choose suspend, reinstate or revoke."))
+        return redirect(back)
+    try:
+        services.change_status(
+            licence=licence,
+            action=action,
+            reason=request.POST.get("reason", ""),
+            actor=request.user,
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    except Conflict as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("The licence's status was changed."))
+    return redirect(back)
 
 
 @never_cache
