@@ -128,3 +128,26 @@ def test_openapi_declares_the_licence_operations(city):
     verify = paths["/api/v1/licences/verify"]["get"]
     assert {"200", "400", "422"} <= set(verify["responses"])
     assert not verify.get("security")
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/v1/licences/verify?identifier=1.2.156%00",
+        "/api/v1/licences/status-lists/ABC%00",
+        "/api/v1/licences/status-lists/" + "9" * 300,
+        "/licences/verify/?identifier=%00",
+    ],
+)
+def test_nul_and_oversized_inputs_are_answered_not_crashed(url, city):
+    response = client_for(None).get(url)
+    assert response.status_code in (200, 404, 422)
+
+
+def test_a_kid_with_a_nul_byte_is_an_unknown_key(senior_card):
+    from tongban.licences import sdjwt
+
+    header = sdjwt.b64url(sdjwt.json_bytes({"typ": "dc+sd-jwt", "alg": "EdDSA", "kid": "a\x00"}))
+    text = f"{header}.{sdjwt.b64url(b'{}')}.AA~"
+    body = client_for(None).get("/api/v1/licences/verify", {"presentation": text}).json()
+    assert (body["genuine"], body["reason"]) == (False, "unknown_key")

@@ -3,6 +3,7 @@ and status changes by the issuing department."""
 
 import datetime
 import hashlib
+import re
 from typing import Any, Literal
 
 from django.http import Http404, HttpRequest, HttpResponse
@@ -18,6 +19,7 @@ from tongban.licences import selectors, services, statuslist, verification
 from tongban.licences.models import Licence
 
 router = Router(tags=["licences"])
+CREDIT_CODE = re.compile(r"^[0-9A-Z]{18}$")
 
 
 class DisclosedOut(Schema):
@@ -92,7 +94,9 @@ class StatusListOut(Schema):
     summary="An issuing department's status list (cacheable)",
 )
 def status_list(request: HttpRequest, response: HttpResponse, credit_code: str):
-    issuer = get_object_or_404(Department, credit_code=credit_code[:18])
+    if not CREDIT_CODE.match(credit_code):
+        raise Http404
+    issuer = get_object_or_404(Department, credit_code=credit_code)
     key = selectors.list_signing_key(issuer=issuer)
     if key is None:  # issues no licences: nothing to list
         raise Http404

@@ -98,7 +98,8 @@ class Jws:
     signature: bytes
 
     def verify(self, algorithm: str, public: bytes) -> bool:
-        if KEY_ALGORITHM.get(self.header.get("alg")) != algorithm:
+        alg = self.header.get("alg")
+        if not isinstance(alg, str) or KEY_ALGORITHM.get(alg) != algorithm:
             return False
         return crypto.verify(algorithm, public, self.signing_input, self.signature)
 
@@ -156,6 +157,25 @@ class Presentation:
         return self.issuer_jwt.payload.get("_sd_alg", "sha-256")
 
 
+def _digest_list(value: Any) -> bool:
+    return isinstance(value, list) and all(isinstance(d, str) for d in value)
+
+
+def _well_shaped(payload: dict) -> bool:
+    """The issuer JWT's structural claims have the types this module relies on."""
+    nested = payload.get("age_equal_or_over", {})
+    status = payload.get("status", {})
+    return (
+        _digest_list(payload.get("_sd", []))
+        and isinstance(payload.get("_sd_alg", "sha-256"), str)
+        and isinstance(nested, dict)
+        and _digest_list(nested.get("_sd", []))
+        and isinstance(status, dict)
+        and isinstance(status.get("status_list", {}), dict)
+        and isinstance(payload.get("cnf", {}), dict)
+    )
+
+
 def split(text: str) -> Presentation:
     """Parse `<issuer-jwt>~<disclosures>~[<kb-jwt>]` without verifying anything."""
     text = (text or "").strip()
@@ -163,6 +183,8 @@ def split(text: str) -> Presentation:
         raise PresentationRejected("malformed", "not an SD-JWT")
     parts = text.split("~")
     issuer_jwt = parse_jwt(parts[0], "malformed")
+    if not _well_shaped(issuer_jwt.payload):
+        raise PresentationRejected("malformed", "claims of the wrong type")
     disclosures = tuple(parts[1:-1])
     if any(not d for d in disclosures):
         raise PresentationRejected("malformed", "empty disclosure")

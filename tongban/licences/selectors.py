@@ -9,7 +9,7 @@ from django.utils import timezone
 from tongban.core import crypto
 from tongban.core.models import Department
 from tongban.identity.models import Business, Person
-from tongban.licences import statuslist
+from tongban.licences import identifiers, statuslist
 from tongban.licences.models import DepartmentKey, Licence, LicenceStatus
 
 STATUS_BITS = {
@@ -36,9 +36,13 @@ def licence_in_wallet(*, person: Person, pk: int) -> Licence | None:
 
 def issued_by(*, department: Department, identifier: str) -> Licence | None:
     """A licence the department issued, by its identifier (the officials' look-up)."""
+    try:
+        identifier = str(identifiers.parse(identifier))
+    except identifiers.InvalidIdentifier:
+        return None
     return (
         Licence.objects.select_related("licence_type", "issuer", "signing_key")
-        .filter(issuer=department, identifier=identifier.strip().upper())
+        .filter(issuer=department, identifier=identifier)
         .first()
     )
 

@@ -5,6 +5,7 @@ a wallet presentation (an SD-JWT VC with key binding: the same, plus the claims 
 chose to disclose). Every failure is an answer with a reason code, never an exception."""
 
 import datetime
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,6 +22,7 @@ from tongban.licences.models import DepartmentKey, Licence, LicenceType, Present
 from tongban.licences.services import issuer_name
 
 LEEWAY_SECONDS = 30
+KID = re.compile(r"^[0-9a-f]{32}$")
 ANONYMOUS = "anonymous:verifier"
 
 REASONS = {
@@ -162,7 +164,7 @@ def verify_presentation(
         kid = header.get("kid")
         key = (
             DepartmentKey.objects.select_related("department").filter(kid=kid).first()
-            if isinstance(kid, str)
+            if isinstance(kid, str) and KID.match(kid)
             else None
         )
         if key is None:
@@ -187,7 +189,7 @@ def verify_presentation(
             max_age=settings.TONGBAN_LICENCE_PRESENTATION_SECONDS,
             leeway=LEEWAY_SECONDS,
         )
-        index = (payload.get("status") or {}).get("status_list", {}).get("idx")
+        index = payload.get("status", {}).get("status_list", {}).get("idx")
         licence = (
             Licence.objects.select_related("licence_type", "issuer")
             .filter(issuer=key.department, status_index=index, licence_type=licence_type)
@@ -206,7 +208,7 @@ def verify_presentation(
         identifier=claims.get("licence_id", ""),
         disclosed=_labelled(licence_type, claims),
     )
-    if "exp" in payload and isinstance(payload["exp"], int) and payload["exp"] < moment:
+    if isinstance(payload.get("exp"), int) and payload["exp"] < moment:
         verdict.status = verdict.status if verdict.status != "valid" else "expired"
     return verdict
 
