@@ -85,8 +85,10 @@ class LicenceType(models.Model):
             raise ValidationError({"field_schema": _("The schema must describe an object.")})
         if not all(isinstance(a, int) and 0 < a < 150 for a in self.age_thresholds or []):
             raise ValidationError({"age_thresholds": _("Ages are whole numbers of years.")})
-        if self.defining_department_id and not self.type_code.startswith(
-            self.defining_department.credit_code
+        if (
+            self.type_code
+            and self.defining_department_id
+            and not self.type_code.startswith(self.defining_department.credit_code)
         ):
             raise ValidationError(
                 {"type_code": _("The type code starts with the defining department's code.")}
