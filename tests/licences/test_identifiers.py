@@ -3,7 +3,7 @@
 import random
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from stdnum.iso7064 import mod_37_36
 
@@ -66,6 +66,7 @@ def test_malformed_identifiers_are_refused(text):
     assert raised.value.code == "identifier_malformed"
 
 
+@settings(deadline=None)  # shared, loaded machines: time is not what is tested
 @given(serial=st.integers(1, 10**12 - 1), position=st.integers(0, 53), data=st.data())
 def test_every_single_character_change_is_caught(serial, position, data):
     text = identifiers.build(type_code=TYPE_CODE, issuer_code=ISSUER, serial=serial)
