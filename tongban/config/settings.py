@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "tongban.identity",
     "tongban.workflow",
     "tongban.portal",
+    "tongban.licences",
     "tongban.demo",
 ]
 
@@ -146,6 +147,12 @@ CONTENT_SECURITY_POLICY = {
 }
 # Workflow (tongban.workflow): the largest BPMN or DMN file an operator may upload.
 TONGBAN_WORKFLOW_MAX_MODEL_BYTES = 512 * 1024
+
+# E-licences (tongban.licences): the address verifiers reach the platform at (it goes into the
+# status-list URI and the audience of wallet presentations), and how long a wallet's QR
+# presentation stays valid.
+TONGBAN_PUBLIC_URL = os.environ.get("TONGBAN_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
+TONGBAN_LICENCE_PRESENTATION_SECONDS = 300
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
