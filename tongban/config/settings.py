@@ -173,6 +173,7 @@ AXES_COOLOFF_TIME = identity_settings.LOCKOUT_COOL_OFF
 AXES_LOCKOUT_PARAMETERS = [["ip_address", "username"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_CLIENT_IP_CALLABLE = "tongban.identity.addresses.client_address"
+AXES_USERNAME_FORM_FIELD = "username"
 AXES_USERNAME_CALLABLE = "tongban.identity.addresses.login_key"
 AXES_LOCKOUT_CALLABLE = "tongban.identity.views.locked_out"
 AXES_ENABLE_ACCESS_FAILURE_LOG = False
