@@ -111,3 +111,25 @@ def signed_in(client):
         return client
 
     return sign_in
+
+
+@pytest.fixture
+def client_as(db):
+    """A client signed in as `account` (officials with a verified second factor), without
+    going through the password hasher; None gives an anonymous client."""
+    from django.test import Client
+    from django_otp import DEVICE_ID_SESSION_KEY
+
+    def make(account):
+        client = Client()
+        if account is None:
+            return client
+        client.force_login(account, backend="tongban.identity.backends.IdentifierBackend")
+        device = TOTPDevice.objects.filter(user=account, confirmed=True).first()
+        if device is not None:
+            session = client.session
+            session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+            session.save()
+        return client
+
+    return make
