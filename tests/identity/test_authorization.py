@@ -139,3 +139,17 @@ def test_revoking_consent(who, world, client_as):
     assert response.status_code == (302 if who == "owner" else 403)
     assert Consent.objects.filter(pk=consent.pk).exists() is (who != "owner")
     assert Application.objects.filter(pk=application.pk).exists()
+
+
+@pytest.mark.parametrize("who, allowed", [("operator", True), ("official_same_dept", False)])
+def test_disabling_from_the_admin_goes_through_the_service(who, allowed, world, client_as):
+    target = world["owner"]
+    client_as(target)
+    response = client_as(world[who]).post(
+        "/admin/identity/account/",
+        {"action": "disable", "_selected_action": [target.pk]},
+    )
+    target.refresh_from_db()
+    assert target.is_active is not allowed
+    assert AccountSession.objects.filter(account=target, ended_at__isnull=True).exists() is not allowed
+    assert response.status_code in (200, 302, 403)

@@ -1,6 +1,10 @@
 """Admin pages for identity records. Encrypted values are shown masked in lists."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
+
+from tongban.core.permissions import NotPermitted
+from tongban.identity import services
 
 from tongban.identity.models import (
     Account,
@@ -19,7 +23,17 @@ class AccountAdmin(admin.ModelAdmin):
     list_filter = ("kind", "is_active", "is_staff")
     search_fields = ("login", "display_name")
     fields = ("login", "display_name", "kind", "is_active", "is_staff", "last_login")
-    readonly_fields = ("login", "kind", "last_login")
+    readonly_fields = ("login", "kind", "is_active", "is_staff", "last_login")
+    actions = ["disable"]
+
+    @admin.action(description=_("Disable the selected accounts and end their sessions"))
+    def disable(self, request, queryset):
+        """Through the service, so sessions and tokens end with the account."""
+        try:
+            for account in queryset.filter(is_active=True):
+                services.disable_account(actor=request.user, account=account)
+        except NotPermitted:
+            self.message_user(request, _("Only platform operators disable accounts."), messages.ERROR)
 
 
 class OfficialRoleInline(admin.TabularInline):

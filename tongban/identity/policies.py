@@ -34,9 +34,15 @@ rules.add_perm(
 rules.add_perm("identity.end_session", is_self)
 rules.add_perm("identity.revoke_consent", is_self)
 
-# The admin's model permissions for OpenID Connect clients follow the same rule.
+# The admin's model permissions follow the same rules: operators manage SSO clients, officials
+# and businesses, and see accounts and sessions (changing an account goes through services).
 for action in ("view", "add", "change", "delete"):
     rules.add_perm(f"oauth2_provider.{action}_application", is_operator)
-    rules.add_perm(f"identity.{action}_oidcclient", is_operator)
+    for model in ("oidcclient", "official", "officialrole", "business"):
+        if not rules.perm_exists(f"identity.{action}_{model}"):  # view_official: see above
+            rules.add_perm(f"identity.{action}_{model}", is_operator)
+for model in ("account", "accountsession", "agentauthorization", "guardianship"):
+    rules.add_perm(f"identity.view_{model}", is_operator)
+rules.add_perm("identity.change_account", is_operator)
 rules.add_perm("oauth2_provider", is_operator)  # the admin index shows the app
 rules.add_perm("identity", is_operator)
