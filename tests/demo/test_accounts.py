@@ -40,7 +40,9 @@ def test_every_department_has_its_officials_and_the_platform_its_operator(demo_c
 
 
 def test_businesses_have_their_representative_and_agents(demo_city):
-    agent = Person.objects.get(id_number_index=Person.index_for(people.person("maxiaohong").id_number))
+    agent = Person.objects.get(
+        id_number_index=Person.index_for(people.person("maxiaohong").id_number)
+    )
     relations = selectors.relations_of(person=agent)
     assert [r.party.name for r in relations[1:]] == ["示范市青禾餐饮有限公司"]
 
@@ -66,5 +68,7 @@ def test_a_printed_recovery_code_works(demo_city, client):
 
 def test_a_demo_citizen_signs_in_with_the_printed_login(demo_city, client):
     printed = next(a for a in demo_city.accounts if a["who"] == "张伟")
-    response = client.post("/account/login/", {"username": printed["login"], "password": DEMO_PASSWORD})
+    response = client.post(
+        "/account/login/", {"username": printed["login"], "password": DEMO_PASSWORD}
+    )
     assert response.status_code == 302

@@ -65,7 +65,13 @@ def test_the_personal_centre_passes_axe(live_server, page, demo):
     page.fill("#id_password", DEMO_PASSWORD)
     page.get_by_role("button", name="登录").click()
     page.wait_for_url("**/me/")
-    for path in ("/me/", "/me/security/", "/me/applications/", "/me/acting-for/", "/account/register/"):
+    for path in (
+        "/me/",
+        "/me/security/",
+        "/me/applications/",
+        "/me/acting-for/",
+        "/account/register/",
+    ):
         page.goto(live_server.url + path)
         assert axe_violations(page) == [], path
     assert "陈小雨" in page.goto(live_server.url + "/me/acting-for/").text()

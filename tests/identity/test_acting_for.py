@@ -7,8 +7,8 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from tongban.core.events import record_event
-from tongban.core.permissions import NotPermitted
 from tongban.core.models import Event
+from tongban.core.permissions import NotPermitted
 from tongban.identity import selectors, services
 from tongban.identity.models import AgentAuthorization, Guardianship
 from tongban.identity.predicates import acts_for
@@ -52,7 +52,11 @@ def test_only_the_legal_representative_authorizes_agents(business, make_citizen)
     stranger, someone = make_citizen(), make_citizen()
     with pytest.raises(NotPermitted):
         services.authorize_agent(
-            actor=stranger, business=business, agent=someone.person, scopes=["apply"], expires_on=FUTURE
+            actor=stranger,
+            business=business,
+            agent=someone.person,
+            scopes=["apply"],
+            expires_on=FUTURE,
         )
     assert not AgentAuthorization.objects.exists()
 
@@ -61,7 +65,9 @@ def test_only_the_legal_representative_authorizes_agents(business, make_citizen)
     "scopes, expires_on",
     [([], FUTURE), (["launch_rockets"], FUTURE), (["apply"], datetime.date(2001, 1, 1))],
 )
-def test_bad_authorizations_are_refused_and_change_nothing(business, make_citizen, scopes, expires_on):
+def test_bad_authorizations_are_refused_and_change_nothing(
+    business, make_citizen, scopes, expires_on
+):
     someone = make_citizen()
     before = Event.objects.count()
     with pytest.raises(ValidationError):
@@ -97,7 +103,9 @@ def test_guardianship_is_for_minors_and_ends_at_eighteen(make_citizen, make_offi
             actor=clerk, guardian=parent.person, ward=adult.person, basis="x"
         )
     with pytest.raises(ValidationError):
-        services.record_guardianship(actor=clerk, guardian=child.person, ward=child.person, basis="x")
+        services.record_guardianship(
+            actor=clerk, guardian=child.person, ward=child.person, basis="x"
+        )
     assert Guardianship.objects.count() == 1
 
 
@@ -132,7 +140,9 @@ def test_an_action_for_someone_else_records_both(agent, business):
     assert authorized.actor == f"identity.account:{business.legal_representative.account.pk}"
 
 
-def test_relations_of_lists_everyone_without_n_plus_one(agent, business, django_assert_max_num_queries):
+def test_relations_of_lists_everyone_without_n_plus_one(
+    agent, business, django_assert_max_num_queries
+):
     with django_assert_max_num_queries(3):
         relations = selectors.relations_of(person=agent)
     assert [r.relation for r in relations] == ["self", "agent"]

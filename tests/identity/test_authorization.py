@@ -132,9 +132,14 @@ def test_revoking_consent(who, world, client_as):
     from tongban.identity.models import Consent
 
     application, _secret = services.create_oidc_client(
-        actor="system:test", name="测试系统", redirect_uris=["http://rp.example/cb"], confidential=True
+        actor="system:test",
+        name="测试系统",
+        redirect_uris=["http://rp.example/cb"],
+        confidential=True,
     )
-    consent = services.grant_consent(account=world["owner"], application=application, scopes=["openid"])
+    consent = services.grant_consent(
+        account=world["owner"], application=application, scopes=["openid"]
+    )
     response = client_as(world[who]).post(f"/me/applications/{consent.pk}/revoke/")
     assert response.status_code == (302 if who == "owner" else 403)
     assert Consent.objects.filter(pk=consent.pk).exists() is (who != "owner")
@@ -151,5 +156,7 @@ def test_disabling_from_the_admin_goes_through_the_service(who, allowed, world, 
     )
     target.refresh_from_db()
     assert target.is_active is not allowed
-    assert AccountSession.objects.filter(account=target, ended_at__isnull=True).exists() is not allowed
+    assert (
+        AccountSession.objects.filter(account=target, ended_at__isnull=True).exists() is not allowed
+    )
     assert response.status_code in (200, 302, 403)

@@ -74,7 +74,12 @@ def test_changing_phone_and_email_asks_for_the_password(signed_in, make_citizen)
     client = signed_in(account)
     response = client.post(
         "/me/security/",
-        {"action": "contact", "current_password": PASSWORD, "phone": "13811110000", "email": "NEW@example.cn"},
+        {
+            "action": "contact",
+            "current_password": PASSWORD,
+            "phone": "13811110000",
+            "email": "NEW@example.cn",
+        },
     )
     assert response.status_code == 302
     person = Person.objects.get(pk=account.person.pk)
@@ -89,7 +94,12 @@ def test_a_phone_of_another_account_is_refused_without_saying_whose(signed_in, m
     client = signed_in(second)
     response = client.post(
         "/me/security/",
-        {"action": "contact", "current_password": PASSWORD, "phone": first.person.phone, "email": ""},
+        {
+            "action": "contact",
+            "current_password": PASSWORD,
+            "phone": first.person.phone,
+            "email": "",
+        },
     )
     assert response.status_code == 400
     assert first.person.real_name not in response.content.decode()
@@ -100,7 +110,11 @@ def test_a_phone_of_another_account_is_refused_without_saying_whose(signed_in, m
 def test_sessions_are_listed_and_one_can_be_ended(signed_in, make_citizen):
     account = make_citizen()
     other = Client()
-    other.post("/account/login/", {"username": account.person.phone, "password": PASSWORD}, HTTP_USER_AGENT="OtherPhone")
+    other.post(
+        "/account/login/",
+        {"username": account.person.phone, "password": PASSWORD},
+        HTTP_USER_AGENT="OtherPhone",
+    )
     client = signed_in(account)
     page = client.get("/me/security/").content.decode()
     assert "OtherPhone" in page
@@ -141,7 +155,8 @@ def test_idle_sessions_end(signed_in, make_citizen, settings):
     account = make_citizen()
     client = signed_in(account)
     AccountSession.objects.filter(account=account).update(
-        last_seen_at=timezone.now() - datetime.timedelta(seconds=settings.TONGBAN_SESSION_IDLE_SECONDS + 1)
+        last_seen_at=timezone.now()
+        - datetime.timedelta(seconds=settings.TONGBAN_SESSION_IDLE_SECONDS + 1)
     )
     assert client.get("/me/").status_code == 302
     assert AccountSession.objects.get(account=account).end_reason == "idle"
@@ -155,7 +170,8 @@ def test_sessions_end_at_their_absolute_lifetime_even_when_busy(signed_in, make_
     account = make_citizen()
     client = signed_in(account)
     AccountSession.objects.filter(account=account).update(
-        started_at=timezone.now() - datetime.timedelta(seconds=settings.TONGBAN_SESSION_ABSOLUTE_SECONDS + 1)
+        started_at=timezone.now()
+        - datetime.timedelta(seconds=settings.TONGBAN_SESSION_ABSOLUTE_SECONDS + 1)
     )
     assert client.get("/me/").status_code == 302
     assert AccountSession.objects.get(account=account).end_reason == "expired"
@@ -178,7 +194,9 @@ def test_a_citizen_may_add_and_remove_an_authenticator(signed_in, make_citizen):
     )
     assert done.status_code == 200 and "recovery" in done.templates[0].name
     # from now on the citizen's sign-in asks for a code
-    response = Client().post("/account/login/", {"username": account.person.phone, "password": PASSWORD})
+    response = Client().post(
+        "/account/login/", {"username": account.person.phone, "password": PASSWORD}
+    )
     assert response["Location"] == "/account/login/verify/"
     client.post("/me/security/mfa/remove/", {"current_password": PASSWORD})
     assert not TOTPDevice.objects.filter(user=account).exists()
@@ -208,5 +226,7 @@ def test_acting_for_lists_businesses_and_wards(signed_in, make_citizen, business
     )
     page = signed_in(agent).get("/me/acting-for/").content.decode()
     assert business.name in page and "2030-01-01" in page
-    owner_page = signed_in(business.legal_representative.account).get("/me/acting-for/").content.decode()
+    owner_page = (
+        signed_in(business.legal_representative.account).get("/me/acting-for/").content.decode()
+    )
     assert "经办甲" in owner_page

@@ -73,8 +73,13 @@ def test_production_needs_signing_key_files(tmp_path):
 
 def test_the_command_creates_a_confidential_client(tongban_command, child_env):
     result = tongban_command(
-        "oidc-client", "create", "--name", "不动产登记系统",
-        "--redirect-uri", "https://bdc.example.gov.cn/oidc/callback", "--confidential",
+        "oidc-client",
+        "create",
+        "--name",
+        "不动产登记系统",
+        "--redirect-uri",
+        "https://bdc.example.gov.cn/oidc/callback",
+        "--confidential",
         env=child_env,
     )
     assert result.returncode == 0, result.stderr
@@ -83,7 +88,9 @@ def test_the_command_creates_a_confidential_client(tongban_command, child_env):
     assert application.client_type == "confidential"
     assert application.algorithm == "RS256"
     assert application.client_secret != lines["client_secret"]  # only a hash is kept
-    assert OidcClient.objects.get(application=application).sector == f"client:{application.client_id}"
+    assert (
+        OidcClient.objects.get(application=application).sector == f"client:{application.client_id}"
+    )
 
 
 def test_the_command_refuses_a_bad_redirect_uri(tongban_command, child_env):

@@ -151,7 +151,9 @@ def test_code_flow_with_pkce_id_token_userinfo_and_logout(
     assert logout.headers["Location"].startswith(AFTER_LOGOUT)
     assert not AccountSession.objects.filter(account=account, ended_at__isnull=True).exists()
     assert client.get(discovery["userinfo_endpoint"], timeout=10).status_code == 401
-    assert browser.get(f"{live_server.url}/me/", allow_redirects=False, timeout=10).status_code == 302
+    assert (
+        browser.get(f"{live_server.url}/me/", allow_redirects=False, timeout=10).status_code == 302
+    )
 
 
 def test_the_id_number_is_released_only_when_its_box_is_ticked(
@@ -161,7 +163,10 @@ def test_the_id_number_is_released_only_when_its_box_is_ticked(
     account = make_citizen()
     browser = browser_signed_in(live_server, account)
     client = OAuth2Session(
-        application.client_id, secret, scope=SCOPES, redirect_uri=REDIRECT,
+        application.client_id,
+        secret,
+        scope=SCOPES,
+        redirect_uri=REDIRECT,
         code_challenge_method="S256",
     )
     location, _state = authorize(
@@ -186,12 +191,19 @@ def test_subjects_are_pairwise_per_client(make_citizen):
         actor="system:test", name="B", redirect_uris=[REDIRECT], confidential=True
     )
     grouped, _ = services.create_oidc_client(
-        actor="system:test", name="C", redirect_uris=[REDIRECT], confidential=True,
+        actor="system:test",
+        name="C",
+        redirect_uris=[REDIRECT],
+        confidential=True,
         sector=first.tongban_client.sector,
     )
     subject = selectors.pairwise_subject
-    assert subject(account=account, application=first) != subject(account=account, application=second)
-    assert subject(account=account, application=first) == subject(account=account, application=grouped)
+    assert subject(account=account, application=first) != subject(
+        account=account, application=second
+    )
+    assert subject(account=account, application=first) == subject(
+        account=account, application=grouped
+    )
 
 
 def test_a_request_without_pkce_gets_no_code(live_server, discovery, rp, make_citizen):
@@ -199,8 +211,13 @@ def test_a_request_without_pkce_gets_no_code(live_server, discovery, rp, make_ci
     browser = browser_signed_in(live_server, make_citizen())
     response = browser.get(
         discovery["authorization_endpoint"],
-        params={"client_id": application.client_id, "response_type": "code",
-                "redirect_uri": REDIRECT, "scope": "openid", "state": "s"},
+        params={
+            "client_id": application.client_id,
+            "response_type": "code",
+            "redirect_uri": REDIRECT,
+            "scope": "openid",
+            "state": "s",
+        },
         allow_redirects=False,
         timeout=10,
     )
@@ -213,7 +230,10 @@ def test_plain_pkce_is_refused(live_server, discovery, rp, make_citizen):
     application, secret = rp
     browser = browser_signed_in(live_server, make_citizen())
     client = OAuth2Session(
-        application.client_id, secret, scope="openid", redirect_uri=REDIRECT,
+        application.client_id,
+        secret,
+        scope="openid",
+        redirect_uri=REDIRECT,
         code_challenge_method="plain",
     )
     location, _state = authorize(browser, client, discovery, code_verifier="p" * 64)
@@ -228,10 +248,15 @@ def test_an_unregistered_redirect_uri_is_refused_without_redirecting(
     browser = browser_signed_in(live_server, make_citizen())
     response = browser.get(
         discovery["authorization_endpoint"],
-        params={"client_id": application.client_id, "response_type": "code",
-                "redirect_uri": "https://evil.example/cb", "scope": "openid", "state": "s",
-                "code_challenge": create_s256_code_challenge("z" * 64),
-                "code_challenge_method": "S256"},
+        params={
+            "client_id": application.client_id,
+            "response_type": "code",
+            "redirect_uri": "https://evil.example/cb",
+            "scope": "openid",
+            "state": "s",
+            "code_challenge": create_s256_code_challenge("z" * 64),
+            "code_challenge_method": "S256",
+        },
         allow_redirects=False,
         timeout=10,
     )
@@ -247,15 +272,22 @@ def test_a_code_for_another_client_is_refused(live_server, discovery, rp, make_c
     )
     browser = browser_signed_in(live_server, make_citizen())
     client = OAuth2Session(
-        application.client_id, secret, scope="openid", redirect_uri=REDIRECT,
+        application.client_id,
+        secret,
+        scope="openid",
+        redirect_uri=REDIRECT,
         code_challenge_method="S256",
     )
     location, _state = authorize(browser, client, discovery, code_verifier="q" * 64)
     code = parse_qs(urlsplit(location).query)["code"][0]
     stolen = requests.post(
         discovery["token_endpoint"],
-        data={"grant_type": "authorization_code", "code": code, "redirect_uri": REDIRECT,
-              "code_verifier": "q" * 64},
+        data={
+            "grant_type": "authorization_code",
+            "code": code,
+            "redirect_uri": REDIRECT,
+            "code_verifier": "q" * 64,
+        },
         auth=(other.client_id, other_secret),
         timeout=10,
     )
@@ -264,8 +296,12 @@ def test_a_code_for_another_client_is_refused(live_server, discovery, rp, make_c
     assert not AccessToken.objects.exists()
     wrong_verifier = requests.post(
         discovery["token_endpoint"],
-        data={"grant_type": "authorization_code", "code": code, "redirect_uri": REDIRECT,
-              "code_verifier": "r" * 64},
+        data={
+            "grant_type": "authorization_code",
+            "code": code,
+            "redirect_uri": REDIRECT,
+            "code_verifier": "r" * 64,
+        },
         auth=(application.client_id, secret),
         timeout=10,
     )

@@ -35,7 +35,9 @@ def test_registration_creates_an_l1_account_that_signs_in(client):
     assert person.assurance == Person.Assurance.L1
     assert person.account.check_password(data["password"])
     assert Event.objects.filter(kind="identity.account.registered").count() == 1
-    signed_in = client.post("/account/login/", {"username": "13611112222", "password": data["password"]})
+    signed_in = client.post(
+        "/account/login/", {"username": "13611112222", "password": data["password"]}
+    )
     assert signed_in.status_code == 302
 
 
@@ -53,7 +55,9 @@ def test_registration_creates_an_l1_account_that_signs_in(client):
         ("real_name", "", "required"),
     ],
 )
-def test_bad_input_is_refused_specifically_and_changes_nothing(client, field, value, message, settings):
+def test_bad_input_is_refused_specifically_and_changes_nothing(
+    client, field, value, message, settings
+):
     settings.LANGUAGE_CODE = "en"
     before = snapshot()
     response = client.post("/account/register/", form(**{field: value}), HTTP_ACCEPT_LANGUAGE="en")

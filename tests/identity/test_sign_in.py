@@ -192,7 +192,9 @@ def test_a_spoofed_forwarded_header_does_not_change_the_address(client, make_cit
     assert locked.status_code == 429
 
 
-def test_a_disabled_account_cannot_sign_in_and_loses_its_sessions(client, make_citizen, make_official):
+def test_a_disabled_account_cannot_sign_in_and_loses_its_sessions(
+    client, make_citizen, make_official
+):
     from tongban.identity import services
 
     account = make_citizen()
@@ -204,3 +206,28 @@ def test_a_disabled_account_cannot_sign_in_and_loses_its_sessions(client, make_c
     assert not AccountSession.objects.filter(account=account, ended_at__isnull=True).exists()
     again = client.post("/account/login/", {"username": account.person.phone, "password": PASSWORD})
     assert again.status_code == 400
+
+
+def test_behind_trusted_proxies_the_outermost_proxys_view_is_the_address(rf, settings):
+    from tongban.identity.addresses import client_address
+
+    settings.TONGBAN_TRUSTED_PROXY_COUNT = 1
+    request = rf.get("/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="6.6.6.6, 203.0.113.7")
+    assert client_address(request) == "203.0.113.7"
+    settings.TONGBAN_TRUSTED_PROXY_COUNT = 0
+    assert client_address(request) == "10.0.0.2"
+    settings.TONGBAN_TRUSTED_PROXY_COUNT = 1
+    assert client_address(rf.get("/", REMOTE_ADDR="10.0.0.2")) == "10.0.0.2"
+    assert client_address(rf.get("/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="junk")) is None
+
+
+def test_session_settings_come_from_the_environment():
+    from tongban.config.env import SettingError
+    from tongban.identity.settings import whole_number
+
+    assert whole_number({"X": "45"}, "X", 30) == 45
+    assert whole_number({}, "X", 30) == 30
+    assert whole_number({"X": "0"}, "X", 1, minimum=0) == 0
+    for bad in ("0", "-1", "ten"):
+        with pytest.raises(SettingError, match="X"):
+            whole_number({"X": bad}, "X", 30)

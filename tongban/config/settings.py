@@ -160,13 +160,17 @@ LOGIN_URL = "identity:login"
 LOGIN_REDIRECT_URL = "identity:home"
 LOGOUT_REDIRECT_URL = "portal:home"
 # Sessions: a sliding idle timeout and an absolute lifetime (tongban.identity.middleware).
-TONGBAN_SESSION_IDLE_SECONDS = identity_settings.positive_int(os.environ, "TONGBAN_SESSION_IDLE_MINUTES", 30) * 60
-TONGBAN_SESSION_ABSOLUTE_SECONDS = (
-    identity_settings.positive_int(os.environ, "TONGBAN_SESSION_ABSOLUTE_HOURS", 12) * 3600
+TONGBAN_SESSION_IDLE_SECONDS = 60 * identity_settings.whole_number(
+    os.environ, "TONGBAN_SESSION_IDLE_MINUTES", 30
+)
+TONGBAN_SESSION_ABSOLUTE_SECONDS = 3600 * identity_settings.whole_number(
+    os.environ, "TONGBAN_SESSION_ABSOLUTE_HOURS", 12
 )
 SESSION_COOKIE_AGE = TONGBAN_SESSION_ABSOLUTE_SECONDS
 # The client address: REMOTE_ADDR, or X-Forwarded-For behind this many trusted proxies.
-TONGBAN_TRUSTED_PROXY_COUNT = identity_settings.positive_int(os.environ, "TONGBAN_TRUSTED_PROXY_COUNT", 0)
+TONGBAN_TRUSTED_PROXY_COUNT = identity_settings.whole_number(
+    os.environ, "TONGBAN_TRUSTED_PROXY_COUNT", 0, minimum=0
+)
 # django-axes: 5 failures per (client address, login) lock that pair for 15 minutes only.
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = identity_settings.LOCKOUT_COOL_OFF

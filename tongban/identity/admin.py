@@ -5,7 +5,6 @@ from django.utils.translation import gettext_lazy as _
 
 from tongban.core.permissions import NotPermitted
 from tongban.identity import services
-
 from tongban.identity.models import (
     Account,
     AccountSession,
@@ -33,7 +32,9 @@ class AccountAdmin(admin.ModelAdmin):
             for account in queryset.filter(is_active=True):
                 services.disable_account(actor=request.user, account=account)
         except NotPermitted:
-            self.message_user(request, _("Only platform operators disable accounts."), messages.ERROR)
+            self.message_user(
+                request, _("Only platform operators disable accounts."), messages.ERROR
+            )
 
 
 class OfficialRoleInline(admin.TabularInline):

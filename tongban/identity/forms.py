@@ -12,7 +12,9 @@ class SignInForm(forms.Form):
     username = forms.CharField(
         label=_("ID number, mobile number, email or official login"),
         max_length=150,
-        widget=forms.TextInput(attrs={**TEXT, "autocomplete": "username", "autocapitalize": "none"}),
+        widget=forms.TextInput(
+            attrs={**TEXT, "autocomplete": "username", "autocapitalize": "none"}
+        ),
     )
     password = forms.CharField(
         label=_("Password"),
@@ -44,7 +46,9 @@ class RegistrationForm(forms.Form):
     id_number = forms.CharField(
         label=_("ID number (18 characters)"),
         max_length=18,
-        widget=forms.TextInput(attrs={**TEXT, "autocomplete": "off", "autocapitalize": "characters"}),
+        widget=forms.TextInput(
+            attrs={**TEXT, "autocomplete": "off", "autocapitalize": "characters"}
+        ),
     )
     phone = forms.CharField(
         label=_("Mobile phone number"),
@@ -118,5 +122,7 @@ class TotpConfirmForm(CurrentPasswordForm):
     code = forms.CharField(
         label=_("6-digit code shown by your authenticator app"),
         max_length=8,
-        widget=forms.TextInput(attrs={**TEXT, "autocomplete": "one-time-code", "inputmode": "numeric"}),
+        widget=forms.TextInput(
+            attrs={**TEXT, "autocomplete": "one-time-code", "inputmode": "numeric"}
+        ),
     )

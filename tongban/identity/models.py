@@ -344,8 +344,9 @@ class OidcClient(models.Model):
     """What Tongban adds to a django-oauth-toolkit application that signs people in: the
     sector its pairwise subject identifiers are computed for, and the department it serves.
 
-    By default each client is its own sector. Clients of one sector (e.g. two systems of one department on one host) see the same
-    subject for a person; clients of different sectors cannot correlate people."""
+    By default each client is its own sector. Clients of one sector (e.g. two systems of one
+    department on one host) see the same subject for a person; clients of different sectors
+    cannot correlate people."""
 
     application = models.OneToOneField(
         "oauth2_provider.Application",

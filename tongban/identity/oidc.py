@@ -10,8 +10,14 @@ from tongban.identity.settings import USER_SCOPES
 
 # Claims that stay out of the id_token (it travels through the browser and is kept in logs
 # by many relying parties): the client reads them from userinfo with its access token.
-USERINFO_ONLY = {"phone_number", "phone_number_verified", "email", "email_verified",
-                 "tongban_id_number", "tongban_businesses"}
+USERINFO_ONLY = {
+    "phone_number",
+    "phone_number_verified",
+    "email",
+    "email_verified",
+    "tongban_id_number",
+    "tongban_businesses",
+}
 
 
 def _person(account) -> Person | None:

@@ -40,7 +40,10 @@ class ConsentView(AuthorizationView):
             if consent is not None and consent.covers(scopes):
                 try:
                     uri, _headers, _body, _status = self.create_authorization_response(
-                        request=request, scopes=" ".join(scopes), credentials=credentials, allow=True
+                        request=request,
+                        scopes=" ".join(scopes),
+                        credentials=credentials,
+                        allow=True,
                     )
                 except OAuthToolkitError as error:
                     return self.error_response(error, application)
@@ -63,9 +66,11 @@ class ConsentView(AuthorizationView):
             scopes.remove(ID_NUMBER_SCOPE)
         form.cleaned_data["scope"] = " ".join(scopes)
         if form.cleaned_data.get("allow"):
-            application = get_application_model().objects.filter(
-                client_id=form.cleaned_data.get("client_id")
-            ).first()
+            application = (
+                get_application_model()
+                .objects.filter(client_id=form.cleaned_data.get("client_id"))
+                .first()
+            )
             if application is not None:
                 services.grant_consent(
                     account=self.request.user, application=application, scopes=scopes

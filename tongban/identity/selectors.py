@@ -56,9 +56,11 @@ def relation_to(*, person: Person, party, scope: str) -> Relation | None:
             .only("valid_until")
             .first()
         )
-        return Relation(party, "guardian", valid_until=guardianship.valid_until) if (
-            guardianship
-        ) else None
+        return (
+            Relation(party, "guardian", valid_until=guardianship.valid_until)
+            if (guardianship)
+            else None
+        )
     if isinstance(party, Business):
         if party.legal_representative_id == person.pk:
             return Relation(party, "legal_representative")
@@ -83,7 +85,9 @@ def relations_of(*, person: Person) -> list[Relation]:
     for guardianship in Guardianship.objects.filter(
         _open_guardianships(today), guardian=person
     ).select_related("ward"):
-        relations.append(Relation(guardianship.ward, "guardian", valid_until=guardianship.valid_until))
+        relations.append(
+            Relation(guardianship.ward, "guardian", valid_until=guardianship.valid_until)
+        )
     for business in Business.objects.filter(legal_representative=person).order_by("name"):
         relations.append(Relation(business, "legal_representative"))
     for authorization in (
@@ -105,7 +109,9 @@ def relations_of(*, person: Person) -> list[Relation]:
 def agents_of(*, business: Business) -> QuerySet[AgentAuthorization]:
     """The business's current agents, soonest expiry first."""
     return (
-        AgentAuthorization.objects.filter(_open_authorizations(timezone.localdate()), business=business)
+        AgentAuthorization.objects.filter(
+            _open_authorizations(timezone.localdate()), business=business
+        )
         .select_related("agent")
         .order_by("expires_on")
     )
@@ -118,8 +124,10 @@ def open_sessions(*, account) -> QuerySet[AccountSession]:
 
 
 def consents_of(*, account) -> QuerySet[Consent]:
-    return Consent.objects.filter(account=account).select_related("application").order_by(
-        "-granted_at"
+    return (
+        Consent.objects.filter(account=account)
+        .select_related("application")
+        .order_by("-granted_at")
     )
 
 

@@ -23,7 +23,6 @@ from tongban.core.events import Ref, record_event
 from tongban.core.identifiers import clean_id_number
 from tongban.core.models import Department
 from tongban.core.permissions import require
-from tongban.identity import selectors
 from tongban.identity.backends import PHONE
 from tongban.identity.models import (
     AGE_OF_MAJORITY,
@@ -33,9 +32,9 @@ from tongban.identity.models import (
     Business,
     Consent,
     Guardianship,
-    OidcClient,
     Official,
     OfficialRole,
+    OidcClient,
     Person,
 )
 
@@ -256,9 +255,7 @@ def disable_account(*, actor: Ref, account: Account) -> None:
     end_all_sessions(account=account, reason=AccountSession.EndReason.DISABLED, actor=actor)
     for token in AccessToken.objects.filter(user=account):
         token.revoke()
-    RefreshToken.objects.filter(user=account, revoked__isnull=True).update(
-        revoked=timezone.now()
-    )
+    RefreshToken.objects.filter(user=account, revoked__isnull=True).update(revoked=timezone.now())
     record_event("identity.account.disabled", subject=account, actor=actor)
 
 
@@ -369,9 +366,7 @@ def _end(session: AccountSession, reason: str, actor: Ref) -> None:
     session.ended_at, session.end_reason = timezone.now(), reason
     session.save(update_fields=["ended_at", "end_reason"])
     _session_store()(session_key=session.session_key).delete()
-    record_event(
-        "identity.session.ended", subject=session, payload={"reason": reason}, actor=actor
-    )
+    record_event("identity.session.ended", subject=session, payload={"reason": reason}, actor=actor)
 
 
 @transaction.atomic
@@ -617,8 +612,8 @@ def create_oidc_client(
 ) -> tuple[Application, str]:
     """Register a departmental system that signs people in with Tongban (authorization code
     + PKCE, RS256 id_tokens). Subjects are pairwise per client unless `sector` groups
-    clients (e.g. a department's systems on one host). Returns the application and its client secret in clear (shown
-    once; only a hash is stored), or "" for a public client."""
+    clients (e.g. a department's systems on one host). Returns the application and its
+    client secret in clear (shown once; only a hash is stored), or "" for a public client."""
     _check(actor, "identity.manage_clients")
     if not redirect_uris:
         raise ValidationError({"redirect_uris": _("Give at least one redirect URI.")})

@@ -24,12 +24,12 @@ USER_SCOPES = {
 RSA_KEY_BITS = 3072
 
 
-def positive_int(environ, name: str, default: int) -> int:
+def whole_number(environ, name: str, default: int, minimum: int = 1) -> int:
     raw = environ.get(name, "").strip()
     if not raw:
         return default
-    if not raw.isdigit() or int(raw) < 1:
-        raise SettingError(f"{name} must be a positive whole number, not {raw!r}")
+    if not raw.isdigit() or int(raw) < minimum:
+        raise SettingError(f"{name} must be a whole number of at least {minimum}, not {raw!r}")
     return int(raw)
 
 

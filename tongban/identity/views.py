@@ -168,7 +168,9 @@ def _enrol_at_sign_in(request, pending: dict, account: Account):
         request.session[PENDING] = pending
     form = forms.CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        codes = services.confirm_totp(account=account, device=device, token=form.cleaned_data["code"])
+        codes = services.confirm_totp(
+            account=account, device=device, token=form.cleaned_data["code"]
+        )
         if codes is not None:
             _complete_sign_in(request, account, device)
             return render(
@@ -255,7 +257,8 @@ def _reauth_failed(request) -> bool:
 def _security_context(request, **forms_given) -> dict:
     account = request.user
     return {
-        "password_form": forms_given.get("password_form") or forms.PasswordChangeForm(account=account),
+        "password_form": forms_given.get("password_form")
+        or forms.PasswordChangeForm(account=account),
         "contact_form": forms_given.get("contact_form")
         or (
             forms.ContactForm(
@@ -291,7 +294,9 @@ def security(request):
                 keep_session_key=request.session.session_key,
             )
             rekey_session(request, account)
-            messages.success(request, _("Your password has been changed. Other sessions were ended."))
+            messages.success(
+                request, _("Your password has been changed. Other sessions were ended.")
+            )
             return redirect("identity:security")
         bound["password_form"] = form
     elif action == "contact" and person_of(account):
@@ -299,7 +304,9 @@ def security(request):
         if form.is_valid():
             try:
                 services.change_contact(
-                    account=account, phone=form.cleaned_data["phone"], email=form.cleaned_data["email"]
+                    account=account,
+                    phone=form.cleaned_data["phone"],
+                    email=form.cleaned_data["email"],
                 )
             except ValidationError as error:
                 for problem in error.messages:
@@ -312,7 +319,12 @@ def security(request):
         form = forms.CurrentPasswordForm(request.POST, account=account)
         if form.is_valid():
             codes = services.regenerate_recovery_codes(account=account)
-            return _centre(request, "identity/recovery_codes.html", {"codes": codes, "next": reverse("identity:security")}, "security")
+            return _centre(
+                request,
+                "identity/recovery_codes.html",
+                {"codes": codes, "next": reverse("identity:security")},
+                "security",
+            )
         bound["codes_form"] = form
     elif action is not None:
         raise PermissionDenied
@@ -341,11 +353,20 @@ def mfa(request):
     else:
         form = forms.TotpConfirmForm(request.POST, account=account)
         if form.is_valid():
-            codes = services.confirm_totp(account=account, device=device, token=form.cleaned_data["code"])
+            codes = services.confirm_totp(
+                account=account, device=device, token=form.cleaned_data["code"]
+            )
             if codes is not None:
                 otp_login(request, device)
-                return _centre(request, "identity/recovery_codes.html", {"codes": codes, "next": reverse("identity:security")}, "security")
-            form.add_error("code", _("The code is wrong. Check the time on your phone and try again."))
+                return _centre(
+                    request,
+                    "identity/recovery_codes.html",
+                    {"codes": codes, "next": reverse("identity:security")},
+                    "security",
+                )
+            form.add_error(
+                "code", _("The code is wrong. Check the time on your phone and try again.")
+            )
         elif form.errors.get("current_password") and _reauth_failed(request):
             return redirect("identity:login")
     return _centre(
@@ -382,7 +403,9 @@ def mfa_remove(request):
 def end_session(request, pk: int):
     session = get_object_or_404(AccountSession, pk=pk)
     require(request.user, "identity.end_session", session)
-    services.end_session(actor=request.user, session=session, reason=AccountSession.EndReason.REVOKED)
+    services.end_session(
+        actor=request.user, session=session, reason=AccountSession.EndReason.REVOKED
+    )
     if session.session_key == request.session.session_key:
         return redirect("identity:login")
     messages.success(request, _("The session has been ended."))

@@ -16,15 +16,21 @@ class Command(BaseCommand):
         create = actions.add_parser("create", help="register a new client")
         create.add_argument("--name", required=True)
         create.add_argument(
-            "--redirect-uri", action="append", required=True, dest="redirect_uris",
+            "--redirect-uri",
+            action="append",
+            required=True,
+            dest="redirect_uris",
             help="a redirect URI (repeat for several)",
         )
         create.add_argument(
-            "--post-logout-redirect-uri", action="append", dest="post_logout_redirect_uris",
+            "--post-logout-redirect-uri",
+            action="append",
+            dest="post_logout_redirect_uris",
             help="where RP-initiated logout may return (default: the redirect URIs)",
         )
         create.add_argument(
-            "--confidential", action="store_true",
+            "--confidential",
+            action="store_true",
             help="a server-side client with a secret (default: public, PKCE only)",
         )
         create.add_argument("--department", help="credit code of the department it serves")
