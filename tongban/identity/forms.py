@@ -6,31 +6,52 @@ from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
 
 TEXT = {"class": "usa-input"}
+PASSPHRASE_HINT = _("8 to 64 characters. A passphrase of several words is easy to remember.")
+
+
+def text(label, max_length, **attrs) -> forms.CharField:
+    return forms.CharField(
+        label=label, max_length=max_length, widget=forms.TextInput(attrs={**TEXT, **attrs})
+    )
+
+
+def password(label, autocomplete: str, help_text="") -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        max_length=256,
+        strip=False,
+        help_text=help_text,
+        widget=forms.PasswordInput(attrs={**TEXT, "autocomplete": autocomplete}),
+    )
+
+
+def phone() -> forms.CharField:
+    return text(_("Mobile phone number"), 20, autocomplete="tel", inputmode="tel")
+
+
+def email() -> forms.EmailField:
+    return forms.EmailField(
+        label=_("Email (optional)"),
+        required=False,
+        widget=forms.EmailInput(attrs={**TEXT, "autocomplete": "email"}),
+    )
 
 
 class SignInForm(forms.Form):
-    username = forms.CharField(
-        label=_("ID number, mobile number, email or official login"),
-        max_length=150,
-        widget=forms.TextInput(
-            attrs={**TEXT, "autocomplete": "username", "autocapitalize": "none"}
-        ),
+    username = text(
+        _("ID number, mobile number, email or official login"),
+        150,
+        autocomplete="username",
+        autocapitalize="none",
     )
-    password = forms.CharField(
-        label=_("Password"),
-        max_length=256,
-        strip=False,
-        widget=forms.PasswordInput(attrs={**TEXT, "autocomplete": "current-password"}),
-    )
+    password = password(_("Password"), "current-password")
 
 
 class CodeForm(forms.Form):
-    code = forms.CharField(
-        label=_("6-digit code from your authenticator app, or a recovery code"),
-        max_length=16,
-        widget=forms.TextInput(
-            attrs={**TEXT, "autocomplete": "one-time-code", "inputmode": "text"}
-        ),
+    code = text(
+        _("6-digit code from your authenticator app, or a recovery code"),
+        16,
+        autocomplete="one-time-code",
     )
 
     def clean_code(self):
@@ -38,46 +59,19 @@ class CodeForm(forms.Form):
 
 
 class RegistrationForm(forms.Form):
-    real_name = forms.CharField(
-        label=_("Name as on your ID card"),
-        max_length=50,
-        widget=forms.TextInput(attrs={**TEXT, "autocomplete": "name"}),
+    real_name = text(_("Name as on your ID card"), 50, autocomplete="name")
+    id_number = text(
+        _("ID number (18 characters)"), 18, autocomplete="off", autocapitalize="characters"
     )
-    id_number = forms.CharField(
-        label=_("ID number (18 characters)"),
-        max_length=18,
-        widget=forms.TextInput(
-            attrs={**TEXT, "autocomplete": "off", "autocapitalize": "characters"}
-        ),
-    )
-    phone = forms.CharField(
-        label=_("Mobile phone number"),
-        max_length=20,
-        widget=forms.TextInput(attrs={**TEXT, "autocomplete": "tel", "inputmode": "tel"}),
-    )
-    email = forms.EmailField(
-        label=_("Email (optional)"),
-        required=False,
-        widget=forms.EmailInput(attrs={**TEXT, "autocomplete": "email"}),
-    )
-    password = forms.CharField(
-        label=_("Password"),
-        strip=False,
-        max_length=256,
-        help_text=_("8 to 64 characters. A passphrase of several words is easy to remember."),
-        widget=forms.PasswordInput(attrs={**TEXT, "autocomplete": "new-password"}),
-    )
+    phone = phone()
+    email = email()
+    password = password(_("Password"), "new-password", PASSPHRASE_HINT)
 
 
 class CurrentPasswordForm(forms.Form):
     """Re-authentication: changing a credential or contact asks for the password again."""
 
-    current_password = forms.CharField(
-        label=_("Your current password"),
-        strip=False,
-        max_length=256,
-        widget=forms.PasswordInput(attrs={**TEXT, "autocomplete": "current-password"}),
-    )
+    current_password = password(_("Your current password"), "current-password")
 
     def __init__(self, *args, account=None, **kwargs):
         self.account = account
@@ -91,13 +85,7 @@ class CurrentPasswordForm(forms.Form):
 
 
 class PasswordChangeForm(CurrentPasswordForm):
-    new_password = forms.CharField(
-        label=_("New password"),
-        strip=False,
-        max_length=256,
-        help_text=_("8 to 64 characters. A passphrase of several words is easy to remember."),
-        widget=forms.PasswordInput(attrs={**TEXT, "autocomplete": "new-password"}),
-    )
+    new_password = password(_("New password"), "new-password", PASSPHRASE_HINT)
 
     def clean_new_password(self):
         value = self.cleaned_data["new_password"]
@@ -106,23 +94,14 @@ class PasswordChangeForm(CurrentPasswordForm):
 
 
 class ContactForm(CurrentPasswordForm):
-    phone = forms.CharField(
-        label=_("Mobile phone number"),
-        max_length=20,
-        widget=forms.TextInput(attrs={**TEXT, "autocomplete": "tel", "inputmode": "tel"}),
-    )
-    email = forms.EmailField(
-        label=_("Email (optional)"),
-        required=False,
-        widget=forms.EmailInput(attrs={**TEXT, "autocomplete": "email"}),
-    )
+    phone = phone()
+    email = email()
 
 
 class TotpConfirmForm(CurrentPasswordForm):
-    code = forms.CharField(
-        label=_("6-digit code shown by your authenticator app"),
-        max_length=8,
-        widget=forms.TextInput(
-            attrs={**TEXT, "autocomplete": "one-time-code", "inputmode": "numeric"}
-        ),
+    code = text(
+        _("6-digit code shown by your authenticator app"),
+        8,
+        autocomplete="one-time-code",
+        inputmode="numeric",
     )

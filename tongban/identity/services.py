@@ -142,7 +142,7 @@ def save_citizen(
     _check(actor, "identity.manage_officials")
     id_number = clean_id_number(id_number)
     person = (
-        Person.objects.select_for_update()
+        Person.objects.select_for_update(of=("self",))
         .filter(id_number_index=Person.index_for(id_number))
         .select_related("account")
         .first()
