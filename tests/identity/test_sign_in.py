@@ -231,3 +231,14 @@ def test_session_settings_come_from_the_environment():
     for bad in ("0", "-1", "ten"):
         with pytest.raises(SettingError, match="X"):
             whole_number({"X": bad}, "X", 30)
+
+
+def test_the_failure_message_is_in_the_visitors_language(client):
+    zh = client.post(
+        "/account/login/", {"username": "x", "password": "y"}, HTTP_ACCEPT_LANGUAGE="zh-hans"
+    )
+    en = client.post(
+        "/account/login/", {"username": "x", "password": "y"}, HTTP_ACCEPT_LANGUAGE="en"
+    )
+    assert "登录信息不正确" in zh.content.decode()
+    assert "The sign-in details are not correct" in en.content.decode()

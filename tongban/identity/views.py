@@ -15,6 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
@@ -34,7 +35,7 @@ PENDING_SECONDS = 300
 MAX_CODE_ATTEMPTS = 5
 MAX_REAUTH_FAILURES = 5
 # One message for every failed sign-in: it never tells whether the account exists.
-SIGN_IN_FAILED = _("The sign-in details are not correct, or the account cannot sign in.")
+SIGN_IN_FAILED = gettext_lazy("The sign-in details are not correct, or the account cannot sign in.")
 
 
 def safe_next(request, candidate: str | None, default: str = "") -> str:
