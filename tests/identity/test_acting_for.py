@@ -147,3 +147,56 @@ def test_relations_of_lists_everyone_without_n_plus_one(
         relations = selectors.relations_of(person=agent)
     assert [r.relation for r in relations] == ["self", "agent"]
     assert relations[1].party.name == business.name
+
+
+def agent_form(person, scopes=("apply", "track"), expires_on="2030-06-30"):
+    return {"id_number": person.id_number, "scopes": list(scopes), "expires_on": expires_on}
+
+
+def test_the_legal_representative_authorizes_and_revokes_an_agent_in_the_centre(
+    business, make_citizen, client_as
+):
+    agent = make_citizen("新经办").person
+    owner = client_as(business.legal_representative.account)
+    response = owner.post(f"/me/businesses/{business.pk}/agents/", agent_form(agent))
+    assert response.status_code == 302
+    relation = selectors.relation_to(person=agent, party=business, scope="track")
+    assert relation.valid_until == datetime.date(2030, 6, 30)
+    assert "新经办" in owner.get("/me/acting-for/").content.decode()
+    authorization = AgentAuthorization.objects.get(agent=agent)
+    assert owner.post(f"/me/agents/{authorization.pk}/revoke/").status_code == 302
+    assert selectors.relation_to(person=agent, party=business, scope="track") is None
+
+
+@pytest.mark.parametrize("who", ["agent", "stranger"])
+def test_only_the_legal_representative_may_authorize_in_the_centre(
+    who, agent, business, make_citizen, client_as
+):
+    actor = agent.account if who == "agent" else make_citizen()
+    newcomer = make_citizen().person
+    response = client_as(actor).post(f"/me/businesses/{business.pk}/agents/", agent_form(newcomer))
+    assert response.status_code == 403
+    authorization = AgentAuthorization.objects.get(agent=agent)
+    assert client_as(actor).post(f"/me/agents/{authorization.pk}/revoke/").status_code == 403
+    assert AgentAuthorization.objects.filter(revoked_at__isnull=True).count() == 1
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"scopes": []},
+        {"scopes": ["launch_rockets"]},
+        {"expires_on": "2001-01-01"},
+        {"expires_on": "not a date"},
+        {"id_number": "110105199001011235"},
+    ],
+)
+def test_bad_agent_forms_are_refused_and_change_nothing(change, business, make_citizen, client_as):
+    agent = make_citizen().person
+    before = Event.objects.count()
+    owner = client_as(business.legal_representative.account)
+    response = owner.post(f"/me/businesses/{business.pk}/agents/", agent_form(agent) | change)
+    assert response.status_code == 400
+    assert not AgentAuthorization.objects.exists()
+    assert Event.objects.filter(kind__startswith="identity.agent").count() == 0
+    assert Event.objects.count() - before <= 1  # the owner's session start only

@@ -105,3 +105,24 @@ class TotpConfirmForm(CurrentPasswordForm):
         autocomplete="one-time-code",
         inputmode="numeric",
     )
+
+
+class AgentForm(forms.Form):
+    """The legal representative authorizes an agent (经办人) by ID number."""
+
+    id_number = text(_("The agent's ID number"), 18, autocomplete="off")
+    scopes = forms.MultipleChoiceField(
+        label=_("The agent may"),
+        choices=(),
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "usa-checkbox__input"}),
+    )
+    expires_on = forms.DateField(
+        label=_("Until (inclusive)"),
+        widget=forms.DateInput(attrs={**TEXT, "type": "date"}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        from tongban.identity.models import AgentScope
+
+        super().__init__(*args, **kwargs)
+        self.fields["scopes"].choices = AgentScope.choices

@@ -16,5 +16,7 @@ urlpatterns = [
     path("me/applications/", views.applications, name="applications"),
     path("me/applications/<int:pk>/revoke/", views.revoke_consent, name="revoke_consent"),
     path("me/acting-for/", views.acting_for, name="acting_for"),
+    path("me/businesses/<int:pk>/agents/", views.authorize_agent, name="authorize_agent"),
+    path("me/agents/<int:pk>/revoke/", views.revoke_agent, name="revoke_agent"),
     path("workbench/", views.workbench, name="workbench"),
 ]

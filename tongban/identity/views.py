@@ -25,7 +25,15 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tongban.core.permissions import require
 from tongban.identity import forms, selectors, services
-from tongban.identity.models import Account, AccountSession, AgentScope, Consent
+from tongban.identity.models import (
+    Account,
+    AccountSession,
+    AgentAuthorization,
+    AgentScope,
+    Business,
+    Consent,
+    Person,
+)
 from tongban.identity.predicates import official_of, person_of
 from tongban.identity.sessions import rekey_session
 
@@ -441,23 +449,75 @@ def _scope_labels(scopes) -> list[str]:
 
 @never_cache
 @login_required
-def acting_for(request):
-    """Businesses I act for, and people I am the guardian of (代办)."""
+def acting_for(request, *, agent_form=None, business=None):
+    """Businesses I act for, and people I am the guardian of (代办); the legal representative
+    authorizes and revokes agents here."""
     person = person_of(request.user)
     items = []
     for relation in selectors.relations_of(person=person)[1:] if person else []:
-        agents = (
-            [
+        item = {"relation": relation, "scopes": _scope_labels(relation.scopes), "agents": []}
+        if relation.relation == "legal_representative":
+            item["agents"] = [
                 {"authorization": a, "scopes": _scope_labels(a.scopes)}
                 for a in selectors.agents_of(business=relation.party)
             ]
-            if relation.relation == "legal_representative"
-            else []
-        )
-        items.append(
-            {"relation": relation, "scopes": _scope_labels(relation.scopes), "agents": agents}
-        )
-    return _centre(request, "identity/acting_for.html", {"items": items}, "acting_for")
+            own_form = business is not None and business.pk == relation.party.pk
+            item["form"] = (
+                agent_form if own_form else forms.AgentForm(auto_id=f"agent-{relation.party.pk}-%s")
+            )
+        items.append(item)
+    return _centre(
+        request,
+        "identity/acting_for.html",
+        {"items": items},
+        "acting_for",
+        status=400 if agent_form is not None else 200,
+    )
+
+
+@never_cache
+@login_required
+@require_POST
+def authorize_agent(request, pk: int):
+    """The legal representative names an agent (经办人) with scopes and an end date."""
+    business = get_object_or_404(Business, pk=pk)
+    require(request.user, "identity.authorize_agents", business)
+    form = forms.AgentForm(request.POST, auto_id=f"agent-{business.pk}-%s")
+    if form.is_valid():
+        agent = Person.objects.filter(
+            id_number_index=Person.index_for(form.cleaned_data["id_number"].strip().upper()),
+            account__isnull=False,
+        ).first()
+        if agent is None:
+            form.add_error(
+                "id_number", _("Only a person with a Tongban account can be authorized.")
+            )
+        else:
+            try:
+                services.authorize_agent(
+                    actor=request.user,
+                    business=business,
+                    agent=agent,
+                    scopes=form.cleaned_data["scopes"],
+                    expires_on=form.cleaned_data["expires_on"],
+                )
+            except ValidationError as error:
+                for problem in error.messages:
+                    form.add_error(None, problem)
+            else:
+                messages.success(request, _("The agent has been authorized."))
+                return redirect("identity:acting_for")
+    return acting_for(request, agent_form=form, business=business)
+
+
+@login_required
+@require_POST
+def revoke_agent(request, pk: int):
+    authorization = get_object_or_404(AgentAuthorization.objects.select_related("business"), pk=pk)
+    require(request.user, "identity.authorize_agents", authorization.business)
+    services.revoke_agent(actor=request.user, authorization=authorization)
+    messages.success(request, _("The authorization has been revoked."))
+    return redirect("identity:acting_for")
 
 
 @never_cache
