@@ -75,3 +75,21 @@ def test_the_personal_centre_passes_axe(live_server, page, demo):
         page.goto(live_server.url + path)
         assert axe_violations(page) == [], path
     assert "陈小雨" in page.goto(live_server.url + "/me/acting-for/").text()
+
+
+def test_the_legal_representative_authorizes_an_agent(live_server, page, demo):
+    page.goto(live_server.url + "/account/login/")
+    page.fill("#id_username", "13900000013")  # 李刚, legal representative of 青禾餐饮
+    page.fill("#id_password", DEMO_PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    page.wait_for_url("**/me/")
+    page.goto(live_server.url + "/me/acting-for/")
+    assert "马晓红" in page.content()
+    assert axe_violations(page) == []
+    form = page.locator("form[action$='/agents/']").first
+    form.locator("input[name=id_number]").fill("522622199510100390")  # 郑强
+    form.locator("label", has_text="申请办理事项并答复补正").click()
+    form.locator("input[name=expires_on]").fill("2030-01-31")
+    form.get_by_role("button", name="授权").click()
+    page.wait_for_url("**/me/acting-for/")
+    assert "郑强" in page.content() and "2030-01-31" in page.content()
