@@ -13,6 +13,7 @@ from tongban.identity.predicates import (
 
 # Operators manage officials, accounts and single sign-on clients.
 rules.add_perm("identity.manage_officials", is_operator)
+rules.add_perm("identity.manage_accounts", is_operator)
 rules.add_perm("identity.disable_account", is_operator)
 rules.add_perm("identity.manage_clients", is_operator)
 # A counter clerk verifies identity in person (L3) and records guardianship from documents;

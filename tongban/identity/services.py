@@ -139,7 +139,7 @@ def save_citizen(
     """Create or update a citizen with an account (seeds and bulk onboarding by trusted
     callers). The password is set only when the account is created. Returns the person and
     "created", "updated" or "unchanged"."""
-    _check(actor, "identity.manage_officials")
+    _check(actor, "identity.manage_accounts")
     id_number = clean_id_number(id_number)
     person = (
         Person.objects.select_for_update(of=("self",))

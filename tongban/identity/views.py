@@ -3,6 +3,7 @@
 Views translate HTTP and call one service; every page that shows personal data is sent with
 `Cache-Control: no-store` (never_cache)."""
 
+import base64
 import time
 from urllib.parse import urlencode
 
@@ -197,8 +198,6 @@ def _enrol_at_sign_in(request, pending: dict, account: Account):
 
 
 def _base32(device: TOTPDevice) -> str:
-    import base64
-
     return base64.b32encode(device.bin_key).decode()
 
 
