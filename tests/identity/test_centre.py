@@ -230,3 +230,15 @@ def test_acting_for_lists_businesses_and_wards(signed_in, make_citizen, business
         signed_in(business.legal_representative.account).get("/me/acting-for/").content.decode()
     )
     assert "经办甲" in owner_page
+
+
+def test_signing_out_everywhere_ends_every_session(signed_in, make_citizen):
+    account = make_citizen()
+    other = Client()
+    other.post("/account/login/", {"username": account.person.phone, "password": PASSWORD})
+    client = signed_in(account)
+    response = client.post("/me/sessions/end-all/")
+    assert response.status_code == 302
+    assert other.get("/me/").status_code == 302
+    assert client.get("/me/").status_code == 302
+    assert not AccountSession.objects.filter(account=account, ended_at__isnull=True).exists()

@@ -13,6 +13,7 @@ urlpatterns = [
     path("me/security/mfa/", views.mfa, name="mfa"),
     path("me/security/mfa/remove/", views.mfa_remove, name="mfa_remove"),
     path("me/sessions/<int:pk>/end/", views.end_session, name="end_session"),
+    path("me/sessions/end-all/", views.end_all_sessions, name="end_all_sessions"),
     path("me/applications/", views.applications, name="applications"),
     path("me/applications/<int:pk>/revoke/", views.revoke_consent, name="revoke_consent"),
     path("me/acting-for/", views.acting_for, name="acting_for"),

@@ -420,6 +420,19 @@ def end_session(request, pk: int):
     return redirect("identity:security")
 
 
+@login_required
+@require_POST
+def end_all_sessions(request):
+    """Sign out everywhere: every session of the account ends, this one included."""
+    account = request.user
+    services.end_all_sessions(
+        account=account, reason=AccountSession.EndReason.LOGOUT, actor=account
+    )
+    logout(request)
+    messages.success(request, _("You have signed out on every device."))
+    return redirect("identity:login")
+
+
 @never_cache
 @login_required
 def applications(request):
