@@ -280,30 +280,24 @@ def test_a_code_for_another_client_is_refused(live_server, discovery, rp, make_c
     )
     location, _state = authorize(browser, client, discovery, code_verifier="q" * 64)
     code = parse_qs(urlsplit(location).query)["code"][0]
-    stolen = requests.post(
-        discovery["token_endpoint"],
-        data={
-            "grant_type": "authorization_code",
-            "code": code,
-            "redirect_uri": REDIRECT,
-            "code_verifier": "q" * 64,
-        },
-        auth=(other.client_id, other_secret),
-        timeout=10,
-    )
+
+    def redeem(verifier: str, auth: tuple[str, str]) -> requests.Response:
+        return requests.post(
+            discovery["token_endpoint"],
+            data={
+                "grant_type": "authorization_code",
+                "code": code,
+                "redirect_uri": REDIRECT,
+                "code_verifier": verifier,
+            },
+            auth=auth,
+            timeout=10,
+        )
+
+    stolen = redeem("q" * 64, (other.client_id, other_secret))
     assert stolen.status_code == 400
     assert stolen.json()["error"] == "invalid_grant"
     assert not AccessToken.objects.exists()
-    wrong_verifier = requests.post(
-        discovery["token_endpoint"],
-        data={
-            "grant_type": "authorization_code",
-            "code": code,
-            "redirect_uri": REDIRECT,
-            "code_verifier": "r" * 64,
-        },
-        auth=(application.client_id, secret),
-        timeout=10,
-    )
+    wrong_verifier = redeem("r" * 64, (application.client_id, secret))
     assert wrong_verifier.status_code == 400
     assert not AccessToken.objects.exists()
