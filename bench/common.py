@@ -138,7 +138,7 @@ def server(
             try:
                 if requests.get(base + "/healthz", timeout=1).ok:
                     break
-            except requests.ConnectionError:
+            except requests.RequestException:  # not up yet, or its first answer is slow
                 pass
             if time.monotonic() > deadline:
                 raise RuntimeError("server did not start")

@@ -30,9 +30,13 @@ def test_a_bad_setting_stops_start_up_with_one_line_naming_it(environ, setting, 
     assert lines[0].startswith(f"tongban: {setting}")
 
 
-def test_production_settings_pass_the_deploy_check(tongban_command):
+def test_production_settings_pass_the_deploy_check(tongban_command, tmp_path):
+    from tongban.identity.settings import signing_keys
+
     key = base64.b64encode(os.urandom(32)).decode()
+    signing_keys({}, tmp_path, False)  # writes an OIDC signing key into tmp_path
     production = {
+        "TONGBAN_OIDC_KEY_FILES": str(tmp_path / "oidc-signing-key.pem"),
         "TONGBAN_ENV": "production",
         "TONGBAN_SECRET_KEY": secrets.token_urlsafe(60),
         "TONGBAN_ALLOWED_HOSTS": "services.example.gov.cn",

@@ -7,6 +7,7 @@ from ninja.security import django_auth
 
 from tongban.core.api import install_error_handlers
 from tongban.licences.api import router as licences_router
+from tongban.identity.api import router as identity_router
 
 api = NinjaAPI(
     title="Tongban API",
@@ -17,3 +18,4 @@ api = NinjaAPI(
 )
 install_error_handlers(api)
 api.add_router("/licences/", licences_router)
+api.add_router("/identity/", identity_router)

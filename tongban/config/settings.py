@@ -42,6 +42,11 @@ INSTALLED_APPS = [
     "tongban.core",
     "tongban.identity",
     "tongban.workflow",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "oauth2_provider",
+    "axes",
     "tongban.portal",
     "tongban.licences",
     "tongban.demo",
@@ -56,10 +61,13 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "tongban.identity.middleware.SessionPolicyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "tongban.core.middleware.PrivateNoStoreMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "tongban.config.urls"
@@ -84,17 +92,23 @@ TEMPLATES = [
 
 AUTH_USER_MODEL = "identity.Account"
 AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses locked-out clients before any check
     "rules.permissions.ObjectPermissionBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "tongban.identity.backends.IdentifierBackend",
 ]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
 
+# ASVS 2.1: 8 to 64 characters, common passwords refused, no composition rules.
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 8},
+    },
+    {"NAME": "tongban.identity.passwords.MaximumLengthValidator", "OPTIONS": {"max_length": 64}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
 
@@ -168,6 +182,42 @@ if PRODUCTION:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# -- identity (一个号): sign-in, sessions, lockout, MFA, OpenID Connect provider -----------------
+from tongban.identity import settings as identity_settings  # noqa: E402
+
+LOGIN_URL = "identity:login"
+LOGIN_REDIRECT_URL = "identity:home"
+LOGOUT_REDIRECT_URL = "portal:home"
+# Sessions: a sliding idle timeout and an absolute lifetime (tongban.identity.middleware).
+TONGBAN_SESSION_IDLE_SECONDS = 60 * identity_settings.whole_number(
+    os.environ, "TONGBAN_SESSION_IDLE_MINUTES", 30
+)
+TONGBAN_SESSION_ABSOLUTE_SECONDS = 3600 * identity_settings.whole_number(
+    os.environ, "TONGBAN_SESSION_ABSOLUTE_HOURS", 12
+)
+SESSION_COOKIE_AGE = TONGBAN_SESSION_ABSOLUTE_SECONDS
+# The client address: REMOTE_ADDR, or X-Forwarded-For behind this many trusted proxies.
+TONGBAN_TRUSTED_PROXY_COUNT = identity_settings.whole_number(
+    os.environ, "TONGBAN_TRUSTED_PROXY_COUNT", 0, minimum=0
+)
+# django-axes: 5 failures per (client address, login) lock that pair for 15 minutes only.
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = identity_settings.LOCKOUT_COOL_OFF
+AXES_LOCKOUT_PARAMETERS = [["ip_address", "username"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "tongban.identity.addresses.client_address"
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_USERNAME_CALLABLE = "tongban.identity.addresses.login_key"
+AXES_LOCKOUT_CALLABLE = "tongban.identity.views.locked_out"
+AXES_ENABLE_ACCESS_FAILURE_LOG = False
+AXES_DISABLE_ACCESS_LOG = True
+AXES_VERBOSE = False
+OTP_TOTP_ISSUER = "Tongban"
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
+OAUTH2_PROVIDER = identity_settings.oauth2_provider(os.environ, VAR_DIR, PRODUCTION)
+OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"
 
 LOGGING = {
     "version": 1,

@@ -5,15 +5,19 @@ from django.urls import include, path
 
 from tongban.config.api import api
 from tongban.core import views as core_views
+from tongban.identity import views as identity_views
 from tongban.portal import views as portal_views
 
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("readyz", core_views.readyz, name="readyz"),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/login/", identity_views.admin_login),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("licences/", include("tongban.licences.urls")),
+    path("", include("tongban.identity.oauth_urls")),
+    path("", include("tongban.identity.urls")),
     path("", include("tongban.portal.urls")),
 ]
 

@@ -8,4 +8,4 @@ class IdentityConfig(AppConfig):
     verbose_name = _("Identity")
 
     def ready(self):
-        from tongban.identity import policies  # noqa: F401  (registers the rules)
+        from tongban.identity import policies, sessions  # noqa: F401  (rules, signal handlers)

@@ -9,8 +9,16 @@ from django.utils.translation import gettext_lazy as _
 
 from tongban.core import crypto
 from tongban.core.fields import EncryptedTextField
-from tongban.core.identifiers import clean_credit_code, clean_id_number, mask_id_number
+from tongban.core.identifiers import (
+    birth_date,
+    clean_credit_code,
+    clean_id_number,
+    mask_id_number,
+    mask_phone,
+)
 from tongban.core.models import Department
+
+AGE_OF_MAJORITY = 18
 
 
 class AccountManager(BaseUserManager):
@@ -53,6 +61,11 @@ class Account(AbstractBaseUser, PermissionsMixin):
     def __str__(self) -> str:
         return self.display_name or self.login
 
+    @property
+    def needs_second_factor(self) -> bool:
+        """Officials must sign in with a TOTP code (or a recovery code) after the password."""
+        return self.kind == self.Kind.OFFICIAL
+
 
 class Person(models.Model):
     """A natural person (自然人). May exist without an account (e.g. a newborn, a registry
@@ -77,6 +90,7 @@ class Person(models.Model):
         _("ID number index"), max_length=64, unique=True, editable=False
     )
     phone = EncryptedTextField(_("phone"), blank=True)
+    phone_index = models.CharField(_("phone index"), max_length=64, blank=True, editable=False)
     email = models.EmailField(_("email"), blank=True)
     assurance = models.PositiveSmallIntegerField(
         _("assurance level"), choices=Assurance.choices, default=Assurance.L1
@@ -86,6 +100,19 @@ class Person(models.Model):
     class Meta:
         verbose_name = _("person")
         verbose_name_plural = _("people")
+        constraints = [
+            # A phone number or an email address signs in to at most one account.
+            models.UniqueConstraint(
+                fields=["phone_index"],
+                condition=models.Q(account__isnull=False) & ~models.Q(phone_index=""),
+                name="person_phone_once_per_account",
+            ),
+            models.UniqueConstraint(
+                fields=["email"],
+                condition=models.Q(account__isnull=False) & ~models.Q(email=""),
+                name="person_email_once_per_account",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.real_name} {self.masked_id_number}"
@@ -94,9 +121,26 @@ class Person(models.Model):
     def masked_id_number(self) -> str:
         return mask_id_number(self.id_number)
 
+    @property
+    def masked_phone(self) -> str:
+        return mask_phone(self.phone)
+
+    @property
+    def birth_date(self):
+        return birth_date(self.id_number)
+
+    def is_minor(self, on=None) -> bool:
+        born, today = self.birth_date, on or timezone.localdate()
+        age = today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+        return age < AGE_OF_MAJORITY
+
     @staticmethod
     def index_for(id_number: str) -> str:
         return crypto.blind_index("id_number", id_number)
+
+    @staticmethod
+    def phone_index_for(phone: str) -> str:
+        return crypto.blind_index("phone", phone) if phone else ""
 
     def clean(self) -> None:
         try:
@@ -104,6 +148,8 @@ class Person(models.Model):
         except ValidationError as error:
             raise ValidationError({"id_number": error.messages}) from None
         self.id_number_index = self.index_for(self.id_number)
+        self.email = (self.email or "").strip().lower()
+        self.phone_index = self.phone_index_for(self.phone or "")
 
 
 class Business(models.Model):
@@ -177,3 +223,182 @@ class OfficialRole(models.Model):
 
     def __str__(self) -> str:
         return f"{self.official}: {self.get_role_display()}"
+
+
+class Guardianship(models.Model):
+    """A guardian (监护人) acts for a minor (or a person under guardianship) in every service.
+
+    Recorded by a counter clerk from the household register or a court decision; ends at
+    `valid_until` (by default the ward's 18th birthday) or when revoked."""
+
+    guardian = models.ForeignKey(
+        Person, models.PROTECT, related_name="wards", verbose_name=_("guardian")
+    )
+    ward = models.ForeignKey(
+        Person, models.PROTECT, related_name="guardians", verbose_name=_("ward")
+    )
+    basis = models.CharField(_("basis"), max_length=100)
+    valid_until = models.DateField(_("valid until"))
+    recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("guardianship")
+        verbose_name_plural = _("guardianships")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["guardian", "ward"],
+                condition=models.Q(revoked_at__isnull=True),
+                name="guardianship_once",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(guardian=models.F("ward")), name="guardian_is_not_ward"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.guardian_id} → {self.ward_id}"
+
+
+class AgentScope(models.TextChoices):
+    """What an authorized agent (经办人) may do for a business; other apps check these."""
+
+    APPLY = "apply", _("Apply for services and answer requests")
+    TRACK = "track", _("Follow applications and read decisions")
+    LICENCES = "licences", _("Receive and present electronic licences")
+    DATA = "data", _("See who used the business's data")
+
+
+class AgentAuthorization(models.Model):
+    """A business authorizes a person as its agent (经办人): for some scopes, until a date.
+
+    The legal representative holds every scope without an authorization row."""
+
+    business = models.ForeignKey(
+        Business, models.PROTECT, related_name="agents", verbose_name=_("business")
+    )
+    agent = models.ForeignKey(
+        Person, models.PROTECT, related_name="agencies", verbose_name=_("agent")
+    )
+    scopes = models.JSONField(_("scopes"), default=list)
+    expires_on = models.DateField(_("expires on"))
+    granted_by = models.CharField(_("granted by"), max_length=100)
+    granted_at = models.DateTimeField(_("granted at"), default=timezone.now)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("agent authorization")
+        verbose_name_plural = _("agent authorizations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["business", "agent"],
+                condition=models.Q(revoked_at__isnull=True),
+                name="agent_authorization_once",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agent_id} → {self.business}"
+
+    def clean(self) -> None:
+        unknown = set(self.scopes or []) - set(AgentScope.values)
+        if not self.scopes or unknown:
+            raise ValidationError({"scopes": _("Choose at least one known scope.")})
+
+
+class AccountSession(models.Model):
+    """A signed-in session, so the personal centre can list and end it and disabling an
+    account can end all of them. The middleware refuses a session whose row has ended."""
+
+    class EndReason(models.TextChoices):
+        LOGOUT = "logout", _("Signed out")
+        REVOKED = "revoked", _("Ended from the personal centre")
+        IDLE = "idle", _("Idle too long")
+        EXPIRED = "expired", _("Reached its maximum lifetime")
+        PASSWORD = "password", _("Password changed")
+        DISABLED = "disabled", _("Account disabled")
+
+    account = models.ForeignKey(
+        Account, models.CASCADE, related_name="sessions", verbose_name=_("account")
+    )
+    session_key = models.CharField(_("session key"), max_length=40, unique=True)
+    started_at = models.DateTimeField(_("started at"), default=timezone.now)
+    last_seen_at = models.DateTimeField(_("last seen at"), default=timezone.now)
+    client_address = models.GenericIPAddressField(_("client address"), null=True, blank=True)
+    user_agent = models.CharField(_("browser"), max_length=200, blank=True)
+    ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)
+    end_reason = models.CharField(
+        _("end reason"), max_length=10, choices=EndReason.choices, blank=True
+    )
+
+    class Meta:
+        verbose_name = _("session")
+        verbose_name_plural = _("sessions")
+        indexes = [models.Index(fields=["account", "ended_at"], name="session_account_open")]
+
+    def __str__(self) -> str:
+        return f"{self.account_id} {self.started_at:%Y-%m-%d %H:%M}"
+
+
+class OidcClient(models.Model):
+    """What Tongban adds to a django-oauth-toolkit application that signs people in: the
+    sector its pairwise subject identifiers are computed for, and the department it serves.
+
+    By default each client is its own sector. Clients of one sector (e.g. two systems of one
+    department on one host) see the same subject for a person; clients of different sectors
+    cannot correlate people."""
+
+    application = models.OneToOneField(
+        "oauth2_provider.Application",
+        models.CASCADE,
+        related_name="tongban_client",
+        verbose_name=_("application"),
+    )
+    sector = models.CharField(_("sector"), max_length=255)
+    department = models.ForeignKey(
+        Department,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="oidc_clients",
+        verbose_name=_("department"),
+    )
+
+    class Meta:
+        verbose_name = _("single sign-on client")
+        verbose_name_plural = _("single sign-on clients")
+
+    def __str__(self) -> str:
+        return str(self.application)
+
+
+class Consent(models.Model):
+    """The scopes a person allowed an application to receive (authorized applications).
+
+    Consent covering a request skips the consent screen; revoking it also revokes the
+    application's tokens."""
+
+    account = models.ForeignKey(
+        Account, models.CASCADE, related_name="consents", verbose_name=_("account")
+    )
+    application = models.ForeignKey(
+        "oauth2_provider.Application",
+        models.CASCADE,
+        related_name="tongban_consents",
+        verbose_name=_("application"),
+    )
+    scopes = models.JSONField(_("scopes"), default=list)
+    granted_at = models.DateTimeField(_("granted at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("consent")
+        verbose_name_plural = _("consents")
+        constraints = [
+            models.UniqueConstraint(fields=["account", "application"], name="consent_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.account_id} → {self.application_id}"
+
+    def covers(self, scopes) -> bool:
+        return set(scopes) <= set(self.scopes)
