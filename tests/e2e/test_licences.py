@@ -7,6 +7,7 @@ import pytest
 from django.conf import settings
 from django.test import Client
 
+from tests.conftest import force_sign_in
 from tests.e2e.conftest import axe_violations
 from tests.licences.conftest import SENIOR_FIELDS, department, make_citizen, make_official
 from tongban.identity.models import Role
@@ -17,7 +18,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 def signed_in_context(browser, live_server, account):
     client = Client()
-    client.force_login(account)
+    force_sign_in(client, account)
     context = browser.new_context(
         viewport={"width": 375, "height": 812},
         locale="zh-CN",

@@ -3,6 +3,7 @@
 import pytest
 from django.test import Client
 
+from tests.conftest import force_sign_in
 from tongban.core.models import Department
 from tongban.demo.city import department_code
 from tongban.demo.licences import business_record, person_record
@@ -94,5 +95,5 @@ def senior_type() -> LicenceType:
 def client_for(account) -> Client:
     client = Client()
     if account is not None:
-        client.force_login(account)
+        force_sign_in(client, account)
     return client

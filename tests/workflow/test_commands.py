@@ -52,11 +52,11 @@ def test_upload_list_and_refusal_from_the_command_line(
 
 
 @pytest.mark.django_db
-def test_the_admin_upload_checks_the_file(client, operator):
+def test_the_admin_upload_checks_the_file(client, operator, login):
     operator_account = Account.objects.get(pk=operator.pk)
     operator_account.is_staff = operator_account.is_superuser = True
     operator_account.save()
-    client.force_login(operator_account)
+    login(client, operator_account)
     url = reverse("admin:workflow_processdefinition_add")
     response = client.post(url, {"key": "admin_upload", "file": _file("x.bpmn", XXE)})
     assert response.status_code == 200 and "DOCTYPE" in response.content.decode()
