@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "tongban.core",
     "tongban.identity",
+    "tongban.catalog",
     "tongban.portal",
     "tongban.demo",
 ]
