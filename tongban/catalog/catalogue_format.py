@@ -339,7 +339,7 @@ def content_problems(content: dict, refs: References, path: str = "") -> list[Pr
             problems.append(
                 (
                     at(f"involved_departments[{index}]"),
-                    _("There is no department %(code)s.") % {"code": code},
+                    unknown_department(code),
                 )
             )
     legal, committed = content["legal_time_limit"], content["committed_time_limit"]
@@ -407,7 +407,7 @@ def material_problems(material: dict, refs: References, path: str) -> list[Probl
         problems.append(
             (
                 f"{path}.source_department",
-                _("There is no department %(code)s.") % {"code": department},
+                unknown_department(department),
             )
         )
     if source == Material.Source.REGISTRY:
@@ -513,29 +513,32 @@ def version_content(version: MatterVersion) -> dict:
         "form_schema": version.form_schema,
         "situations": version.situations,
         "no_materials": version.no_materials,
-        "materials": [
-            {
-                "code": m.code,
-                "name": m.name,
-                "name_en": m.name_en,
-                "kind": m.kind,
-                "necessity": m.necessity,
-                "copies": m.copies,
-                "source": m.source,
-                "source_department": m.source_department.credit_code
-                if m.source_department
-                else None,
-                "registry_code": m.registry_code,
-                "registry_field": m.registry_field,
-                "licence_type": m.licence_type,
-                "blank_form": m.blank_form,
-                "sample": m.sample,
-                "acceptance_standard": m.acceptance_standard,
-                "notes": m.notes,
-            }
-            for m in version.materials.all()
-        ],
+        "materials": [material_document(m) for m in version.materials.all()],
     }
+
+
+def material_document(m: Material) -> dict:
+    return {
+        "code": m.code,
+        "name": m.name,
+        "name_en": m.name_en,
+        "kind": m.kind,
+        "necessity": m.necessity,
+        "copies": m.copies,
+        "source": m.source,
+        "source_department": m.source_department.credit_code if m.source_department else None,
+        "registry_code": m.registry_code,
+        "registry_field": m.registry_field,
+        "licence_type": m.licence_type,
+        "blank_form": m.blank_form,
+        "sample": m.sample,
+        "acceptance_standard": m.acceptance_standard,
+        "notes": m.notes,
+    }
+
+
+def unknown_department(code: str) -> str:
+    return _("There is no department %(code)s.") % {"code": code}
 
 
 def version_document(version: MatterVersion) -> dict:

@@ -6,6 +6,7 @@ Each process keeps one in-memory index of the published versions and life events
 rebuilt when `CatalogueRevision` (bumped in every publishing transaction) moves on, so a
 search costs one primary-key read plus the ranking."""
 
+import logging
 import re
 import threading
 from dataclasses import dataclass
@@ -28,6 +29,7 @@ FILLERS = frozenset(
 )
 WEIGHT_NAME, WEIGHT_KEYWORDS = 3, 2
 _to_simplified = opencc.OpenCC("t2s.json")
+logging.getLogger("bm25s").setLevel(logging.WARNING)  # it logs every index build at DEBUG
 
 
 def simplified(text: str) -> str:

@@ -91,7 +91,7 @@ def versions_for_hits(hits: list[Hit]) -> list[MatterVersion]:
 
 def life_events_for_hits(hits: list[Hit]) -> list[LifeEvent]:
     wanted = [hit.pk for hit in hits if hit.kind == "life_event"]
-    found = LifeEvent.objects.in_bulk(wanted)
+    found = life_events().in_bulk(wanted)
     return [found[pk] for pk in wanted if pk in found]
 
 

@@ -400,7 +400,7 @@ def _matter_problems(matter, path, refs, existing, owners) -> list[tuple[str, st
         problems.append(
             (
                 f"{path}.department",
-                _("There is no department %(code)s.") % {"code": matter["department"]},
+                fmt.unknown_department(matter["department"]),
             )
         )
     if "id" in matter and owners.get(uuid.UUID(matter["id"]), code) != code:

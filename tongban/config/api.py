@@ -15,3 +15,5 @@ api = NinjaAPI(
     auth=django_auth,
 )
 install_error_handlers(api)
+
+api.add_router("/catalog/", "tongban.catalog.api.router")

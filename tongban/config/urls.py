@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from tongban.config.api import api
+from tongban.config.govstack_registration import api as govstack_registration
 from tongban.core import views as core_views
 from tongban.portal import views as portal_views
 
@@ -13,6 +14,8 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
+    path("govstack/registration/", govstack_registration.urls),
+    path("", include("tongban.catalog.urls")),
     path("", include("tongban.portal.urls")),
 ]
 
