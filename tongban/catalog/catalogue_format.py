@@ -10,12 +10,14 @@ Departments are named by their unified social credit code, themes and life event
 matters by implementation code. Checks answer every problem at once as (path, message), with
 paths like `matters[3].versions[0].materials[2].source`."""
 
-import copy
 import datetime
+import json
 import re
+from functools import lru_cache
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from jsonschema import Draft202012Validator
 
@@ -213,7 +215,16 @@ DOCUMENT_SCHEMA = {
         ["format", "format_version"],
     ),
 }
-DOCUMENT = Draft202012Validator(DOCUMENT_SCHEMA, format_checker=Draft202012Validator.FORMAT_CHECKER)
+FORMATS = Draft202012Validator.FORMAT_CHECKER
+# The document without its matters, then each matter on its own (cached: see matter_problems).
+OUTLINE = Draft202012Validator(
+    {
+        **DOCUMENT_SCHEMA,
+        "properties": {**DOCUMENT_SCHEMA["properties"], "matters": {"type": "array"}},
+    },
+    format_checker=FORMATS,
+)
+MATTER_VALIDATOR = Draft202012Validator(MATTER, format_checker=FORMATS)
 CONTENT_VALIDATOR = Draft202012Validator(CONTENT)
 
 MATERIAL_DEFAULTS = {
@@ -280,7 +291,7 @@ Problem = tuple[str, str]
 def normalized_content(content: dict) -> dict:
     """The content with every optional key filled in, as export writes it: two contents are
     the same version exactly when their normalized forms are equal."""
-    result = {**copy.deepcopy(CONTENT_DEFAULTS), **copy.deepcopy(content)}
+    result = {**CONTENT_DEFAULTS, **content}  # nested lists are rebuilt below, never mutated
     for key, defaults in NESTED_DEFAULTS.items():
         result[key] = [{**defaults, **item} for item in result[key]]
     result["situations"] = [
@@ -553,7 +564,28 @@ def version_document(version: MatterVersion) -> dict:
 
 
 def structure_problems(document: Any) -> list[Problem]:
-    return list(violations(DOCUMENT, document))
+    """Where `document` departs from the JSON Schema of the format (DOCUMENT_SCHEMA)."""
+    problems = list(violations(OUTLINE, document))
+    if isinstance(document, dict) and isinstance(document.get("matters"), list):
+        for index, matter in enumerate(document["matters"]):
+            problems += [
+                (
+                    f"matters[{index}]"
+                    + (f".{path}" if path and not path.startswith("[") else path),
+                    message,
+                )
+                for path, message in _matter_problems(
+                    json.dumps(matter, sort_keys=True), get_language()
+                )
+            ]
+    return problems
+
+
+@lru_cache(maxsize=4096)
+def _matter_problems(canonical: str, language: str | None) -> tuple[Problem, ...]:
+    """JSON Schema validation is slow in Python (~30 ms a matter); the same matter is often
+    checked again (a re-import, a second seed), so each distinct one is checked once."""
+    return tuple(violations(MATTER_VALIDATOR, json.loads(canonical)))
 
 
 def content_structure_problems(content: Any) -> list[Problem]:

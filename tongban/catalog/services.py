@@ -83,19 +83,24 @@ def check_content(content: Any, refs: fmt.References, *, publishing: bool) -> di
 
 def write_content(version: MatterVersion, content: dict, refs: fmt.References) -> None:
     """Store normalized, validated content on an unsaved or draft version."""
-    scalar = {
-        key: content[key]
-        for key in fmt.CONTENT_PROPERTIES
-        if key not in ("audiences", "themes", "involved_departments", "materials")
-    }
-    for key, value in scalar.items():
-        setattr(version, key, value)
+    new = version.pk is None
+    for key in fmt.CONTENT_PROPERTIES:
+        if key not in ("audiences", "themes", "involved_departments", "materials"):
+            setattr(version, key, content[key])
     version.for_persons = "person" in content["audiences"]
     version.for_businesses = "business" in content["audiences"]
     version.save()
-    version.themes.set(Theme.objects.filter(code__in=content["themes"]))
-    version.involved_departments.set([refs.departments[c] for c in content["involved_departments"]])
-    version.materials.all().delete()
+    themes = list(Theme.objects.filter(code__in=content["themes"])) if content["themes"] else []
+    involved = [refs.departments[code] for code in content["involved_departments"]]
+    if new:  # nothing to replace: skip the reads and deletes of `set`
+        if themes:
+            version.themes.add(*themes)
+        if involved:
+            version.involved_departments.add(*involved)
+    else:
+        version.themes.set(themes)
+        version.involved_departments.set(involved)
+        version.materials.all().delete()
     Material.objects.bulk_create(
         Material(
             version=version,
