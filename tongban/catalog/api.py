@@ -8,7 +8,7 @@ import uuid
 from typing import Any, Literal
 
 from django.shortcuts import get_object_or_404
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 from pydantic import StrictStr
 
 from tongban.catalog import catalogue_format as fmt
@@ -437,7 +437,7 @@ def create_matter(request, body: NewMatterIn):
         implementation_code=body.implementation_code,
         content=body.content,
     )
-    return 201, state_out(version)
+    return Status(201, state_out(version))
 
 
 @router.post(
@@ -445,7 +445,7 @@ def create_matter(request, body: NewMatterIn):
 )
 def start_revision(request, service_id: uuid.UUID):
     matter = get_object_or_404(Matter, service_id=service_id)
-    return 201, state_out(services.start_revision(actor=request.user, matter=matter))
+    return Status(201, state_out(services.start_revision(actor=request.user, matter=matter)))
 
 
 @router.put("/versions/{version_id}", response={200: VersionStateOut, **errors(401, 403, 404, 409)})

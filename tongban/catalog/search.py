@@ -33,7 +33,8 @@ logging.getLogger("bm25s").setLevel(logging.WARNING)  # it logs every index buil
 
 
 def simplified(text: str) -> str:
-    return _to_simplified.convert(text)
+    """Traditional to Simplified; lone surrogates (which UTF-8 cannot carry) are dropped."""
+    return _to_simplified.convert(text.encode("utf-8", "ignore").decode("utf-8"))
 
 
 def tokens(text: str) -> list[str]:

@@ -350,27 +350,33 @@ def _duplicates(items: list[dict], key: str, path: str) -> list[tuple[str, str]]
 
 def import_problems(document: Any) -> list[tuple[str, str]]:
     """Every problem that importing `document` into the current catalogue would meet, with
-    its path; empty when the import can be written."""
+    its path; empty when the import can be written. A matter whose shape is wrong gets its
+    shape problems; every other part is still checked in full."""
     problems = fmt.structure_problems(document)
-    if problems:
-        return problems
+    if any(not path.startswith("matters[") for path, _message in problems):
+        return problems  # the outline itself is broken: nothing more can be read safely
+    broken = {path.split("]", 1)[0] + "]" for path, _message in problems}
     themes = document.get("themes", [])
     matters = document.get("matters", [])
     events = document.get("life_events", [])
+    readable = [
+        (index, matter) for index, matter in enumerate(matters) if f"matters[{index}]" not in broken
+    ]
     refs = fmt.References.current(extra_themes=[t["code"] for t in themes])
     problems += _duplicates(themes, "code", "themes")
-    problems += _duplicates(matters, "implementation_code", "matters")
-    problems += _duplicates(matters, "id", "matters")
+    problems += _duplicates([m for _i, m in readable], "implementation_code", "matters")
+    problems += _duplicates([m for _i, m in readable], "id", "matters")
     problems += _duplicates(events, "code", "life_events")
-    existing = _existing_matters([m["implementation_code"] for m in matters])
+    existing = _existing_matters([m["implementation_code"] for _i, m in readable])
     owners = dict(
-        Matter.objects.filter(service_id__in=[m["id"] for m in matters if "id" in m]).values_list(
-            "service_id", "implementation_code"
-        )
+        Matter.objects.filter(
+            service_id__in=[m["id"] for _i, m in readable if "id" in m]
+        ).values_list("service_id", "implementation_code")
     )
-    for index, matter in enumerate(matters):
+    for index, matter in readable:
         problems += _matter_problems(matter, f"matters[{index}]", refs, existing, owners)
-    known = {m["implementation_code"] for m in matters} | set(
+    named = {m.get("implementation_code") for m in matters if isinstance(m, dict)}
+    known = named | set(
         Matter.objects.filter(
             implementation_code__in=[c for e in events for c in e["matters"]]
         ).values_list("implementation_code", flat=True)
