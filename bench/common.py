@@ -138,7 +138,7 @@ def server(
             try:
                 if requests.get(base + "/healthz", timeout=1).ok:
                     break
-            except requests.ConnectionError:
+            except requests.RequestException:  # refused, or a worker still booting
                 pass
             if time.monotonic() > deadline:
                 raise RuntimeError("server did not start")

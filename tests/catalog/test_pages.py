@@ -126,3 +126,25 @@ def test_the_portal_shows_the_catalogue(client, demo_city):
     assert "/services/?department=" in departments
     results = client.get("/search/", {"q": "宝宝上户口"}).content.decode()
     assert "出生登记" in results
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/services/",
+        "/personal/",
+        "/search/?q=证明",
+        "/departments/",
+        "/life-events/newborn/",
+        "/api/v1/catalog/matters?limit=200",
+        "/api/v1/catalog/search?q=证明",
+        "/api/v1/catalog/life-events/newborn",
+        "/govstack/registration/services",
+    ],
+)
+def test_listings_read_in_a_fixed_number_of_queries(
+    client, demo_city, url, django_assert_max_num_queries
+):
+    client.get("/search/?q=warm")  # the search index is built once per process
+    with django_assert_max_num_queries(8):
+        assert client.get(url).status_code == 200

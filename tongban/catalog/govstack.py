@@ -92,7 +92,7 @@ def service(version: MatterVersion) -> dict:
 def get_service_list(request, name: str | None = Query(None, max_length=200)):
     """Every published service; `name` keeps those whose name contains it (Simplified,
     Traditional or English)."""
-    versions = selectors.published_versions()
+    versions = selectors.published_guides()
     if name:
         versions = versions.filter(Q(name__icontains=simplified(name)) | Q(name_en__icontains=name))
     return [service(v) for v in versions]

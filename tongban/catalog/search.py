@@ -2,6 +2,9 @@
 Traditional input, character bigrams and their pinyin for typos (homophones are the usual
 slip of a Chinese input method: 优带证 for 优待证).
 
+rjieba, bm25s, numpy and pypinyin load on the first search (about a second together), not
+when the URL map loads, so web processes start fast.
+
 Each process keeps one in-memory index of the published versions and life events. It is
 rebuilt when `CatalogueRevision` (bumped in every publishing transaction) moves on, so a
 search costs one primary-key read plus the ranking."""
@@ -10,12 +13,9 @@ import logging
 import re
 import threading
 from dataclasses import dataclass
+from functools import lru_cache
 
-import bm25s
-import numpy as np
 import opencc
-import rjieba
-from pypinyin import lazy_pinyin
 
 from tongban.catalog.models import CatalogueRevision, LifeEvent, MatterVersion
 
@@ -24,12 +24,51 @@ CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 LATIN = re.compile(r"[a-z0-9]+")
 # Words that carry no meaning in a question such as “我想问一下怎么办老年卡”.
 FILLERS = frozenset(
-    "我 我们 想 要 需要 怎么 怎样 如何 哪里 哪儿 在哪 在哪里 什么 啥 的 了 吗 呢 啊 吧 去 可以 能 "
-    "能不能 请问 问 一下 办 给 帮 应该 手续 流程 要求 哪些 怎么办 咋办 多久 哪个 部门".split()
+    [
+        "我",
+        "我们",
+        "想",
+        "要",
+        "需要",
+        "怎么",
+        "怎样",
+        "如何",
+        "哪里",
+        "哪儿",
+        "在哪",
+        "在哪里",
+        "什么",
+        "啥",
+        "的",
+        "了",
+        "吗",
+        "呢",
+        "啊",
+        "吧",
+        "去",
+        "可以",
+        "能",
+        "能不能",
+        "请问",
+        "问",
+        "一下",
+        "办",
+        "给",
+        "帮",
+        "应该",
+        "手续",
+        "流程",
+        "要求",
+        "哪些",
+        "怎么办",
+        "咋办",
+        "多久",
+        "哪个",
+        "部门",
+    ]
 )
-WEIGHT_NAME, WEIGHT_KEYWORDS = 3, 2
+WEIGHT_NAME, WEIGHT_KEYWORDS = 2, 1
 _to_simplified = opencc.OpenCC("t2s.json")
-logging.getLogger("bm25s").setLevel(logging.WARNING)  # it logs every index build at DEBUG
 
 
 def simplified(text: str) -> str:
@@ -37,26 +76,56 @@ def simplified(text: str) -> str:
     return _to_simplified.convert(text.encode("utf-8", "ignore").decode("utf-8"))
 
 
-def tokens(text: str) -> list[str]:
-    """Index tokens: rjieba's search-mode words, character bigrams, and the pinyin of each
-    bigram (prefixed `~`)."""
+def tokens(text: str, *, sounds: bool = True, grams: bool = True) -> list[str]:
+    """Index tokens: rjieba's search-mode words, character bigrams (with `grams`: a typo
+    breaks a word, not both of its bigrams) and their pinyin (with `sounds`, prefixed `~`: a
+    homophone typo still meets its word)."""
+    return list(_tokens(text, sounds, grams))
+
+
+@lru_cache(maxsize=65536)
+def _tokens(text: str, sounds: bool, grams: bool = True) -> tuple[str, ...]:
+    """Catalogues repeat themselves (the same matter in every county, department and theme
+    names on every matter): each distinct text is tokenized once per process."""
+    import rjieba
+
     text = simplified(text).lower()
     words = [w for w in rjieba.cut_for_search(text) if CJK.fullmatch(w) or LATIN.fullmatch(w)]
-    grams: list[str] = []
-    for run in CJK.findall(text):
-        pairs = [run[i : i + 2] for i in range(len(run) - 1)]
-        grams += pairs
-        sounds = lazy_pinyin(run, errors=list)
-        if len(sounds) == len(run):
-            grams += ["~" + sounds[i] + sounds[i + 1] for i in range(len(run) - 1)]
-    return words + grams
+    extra: list[str] = []
+    for run in CJK.findall(text) if grams else ():
+        extra += [run[i : i + 2] for i in range(len(run) - 1)]
+        if sounds:
+            syllables = [syllable(char) for char in run]
+            extra += ["~" + syllables[i] + syllables[i + 1] for i in range(len(run) - 1)]
+    return tuple(words + extra)
+
+
+@lru_cache(maxsize=32768)
+def syllable(char: str) -> str:
+    """The toneless pinyin of one character (its most common reading; the same for index and
+    query, which is all matching needs)."""
+    from pypinyin import lazy_pinyin
+
+    return lazy_pinyin(char, errors=lambda unknown: [unknown])[0]
 
 
 def query_tokens(query: str) -> list[str]:
     """Tokens of a query, without filler words (and without bigrams made only of them)."""
+    import rjieba
+
     query = simplified(query[:MAX_QUERY_LENGTH]).lower()
     kept = "".join(word if word not in FILLERS else " " for word in rjieba.cut(query))
     return tokens(kept)
+
+
+def document(*, name: str, keywords: list[str], rest: str) -> list[str]:
+    """One searchable document: the name weighs most, then the keywords (别名, colloquial
+    names), then summary, result, department and themes (without pinyin)."""
+    return (
+        tokens(name) * WEIGHT_NAME
+        + tokens(" ".join(keywords)) * WEIGHT_KEYWORDS
+        + tokens(rest, sounds=False, grams=False)
+    )
 
 
 @dataclass(frozen=True)
@@ -70,54 +139,72 @@ class CatalogueIndex:
     """BM25 over one snapshot of the published catalogue, with filter masks."""
 
     def __init__(self, revision: int):
+        import bm25s
+        import numpy as np
+
+        logging.getLogger("bm25s").setLevel(logging.WARNING)  # it logs each build at DEBUG
         self.revision = revision
+        # Plain values, not model instances: a version's JSON fields (form, situations) are
+        # large and unused here, and at 10,000 matters loading them dominates the build.
         versions = list(
             MatterVersion.objects.filter(status=MatterVersion.Status.PUBLISHED)
-            .select_related("matter__department")
-            .prefetch_related("themes")
             .order_by("pk")
+            .values_list(
+                "pk",
+                "name",
+                "name_en",
+                "summary",
+                "result_name",
+                "keywords",
+                "for_persons",
+                "for_businesses",
+                "matter__department_id",
+                "matter__department__name",
+            )
         )
-        events = list(LifeEvent.objects.order_by("pk"))
+        theme_rows = MatterVersion.themes.through.objects.filter(
+            matterversion__status=MatterVersion.Status.PUBLISHED
+        ).values_list("matterversion_id", "theme__code", "theme__name")
+        themes_of: dict[int, list[tuple[str, str]]] = {}
+        for version_pk, code, name in theme_rows:
+            themes_of.setdefault(version_pk, []).append((code, name))
+        events = list(
+            LifeEvent.objects.order_by("pk").values_list(
+                "pk", "name", "name_en", "summary", "audience"
+            )
+        )
+        count = len(versions) + len(events)
         self.kinds = ["matter"] * len(versions) + ["life_event"] * len(events)
-        self.pks = np.array([v.pk for v in versions] + [e.pk for e in events], dtype=np.int64)
-        self.departments = np.array(
-            [v.matter.department_id for v in versions] + [0] * len(events), dtype=np.int64
-        )
+        self.pks = np.array([v[0] for v in versions] + [e[0] for e in events], dtype=np.int64)
+        self.departments = np.array([v[8] for v in versions] + [0] * len(events), dtype=np.int64)
         self.persons = np.array(
-            [v.for_persons for v in versions] + [e.audience == "person" for e in events]
+            [v[6] for v in versions] + [e[4] == "person" for e in events], dtype=bool
         )
         self.businesses = np.array(
-            [v.for_businesses for v in versions] + [e.audience == "business" for e in events]
+            [v[7] for v in versions] + [e[4] == "business" for e in events], dtype=bool
         )
         self.is_matter = np.array([kind == "matter" for kind in self.kinds], dtype=bool)
         self.themes: dict[str, np.ndarray] = {}
         for position, version in enumerate(versions):
-            for theme in version.themes.all():
-                mask = self.themes.setdefault(theme.code, np.zeros(len(self.kinds), dtype=bool))
+            for code, _name in themes_of.get(version[0], ()):
+                mask = self.themes.setdefault(code, np.zeros(count, dtype=bool))
                 mask[position] = True
-        corpus = [self._document(v) for v in versions] + [
-            tokens(e.name) * WEIGHT_NAME + tokens(f"{e.summary} {e.name_en}") for e in events
+        corpus = [
+            document(
+                name=pk_name,
+                keywords=keywords,
+                rest=" ".join(
+                    [summary, name_en, result, department, *(n for _c, n in themes_of.get(pk, ()))]
+                ),
+            )
+            for pk, pk_name, name_en, summary, result, keywords, _p, _b, _d, department in versions
+        ] + [
+            document(name=name, keywords=[], rest=f"{summary} {name_en}")
+            for _pk, name, name_en, summary, _a in events
         ]
         self.retriever = bm25s.BM25() if corpus else None
         if corpus:
             self.retriever.index(corpus, show_progress=False)
-
-    @staticmethod
-    def _document(version: MatterVersion) -> list[str]:
-        rest = " ".join(
-            [
-                version.summary,
-                version.name_en,
-                version.result_name,
-                version.matter.department.name,
-                *(theme.name for theme in version.themes.all()),
-            ]
-        )
-        return (
-            tokens(version.name) * WEIGHT_NAME
-            + tokens(" ".join(version.keywords)) * WEIGHT_KEYWORDS
-            + tokens(rest)
-        )
 
     def search(
         self,
@@ -129,6 +216,8 @@ class CatalogueIndex:
         matters_only: bool = False,
         limit: int = 20,
     ) -> list[Hit]:
+        import numpy as np
+
         words = query_tokens(query)
         if self.retriever is None or not words:
             return []

@@ -25,8 +25,22 @@ from tongban.core.models import Department
 Status = MatterVersion.Status
 
 
+# What a listing never shows: the large JSON parts of a guide.
+GUIDE_ONLY = ("form_schema", "situations", "conditions", "process_steps", "faqs", "legal_basis")
+
+
 def published_versions() -> QuerySet[MatterVersion]:
-    """Every matter's public version, with what a listing shows."""
+    """Every matter's public version, with what a listing shows (not the guide's details)."""
+    return (
+        MatterVersion.objects.filter(status=Status.PUBLISHED)
+        .select_related("matter__department")
+        .defer(*GUIDE_ONLY)
+        .order_by("name", "pk")
+    )
+
+
+def published_guides() -> QuerySet[MatterVersion]:
+    """Every matter's public version in full (GovStack's service list carries its facts)."""
     return (
         MatterVersion.objects.filter(status=Status.PUBLISHED)
         .select_related("matter__department")
