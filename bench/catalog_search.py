@@ -197,6 +197,5 @@ def main() -> None:
                 )
                 print(searched.line())
                 print(looked.line())
-                print(
-                    f"[{kind}] HTTP p95 ratio search/name {ratio(searched.percentile(95), looked.percentile(95))}"
-                )
+                p95 = ratio(searched.percentile(95), looked.percentile(95))
+                print(f"[{kind}] HTTP p95 ratio search/name {p95}")

@@ -227,11 +227,7 @@ def summary(version: MatterVersion) -> dict:
         "name_en": version.name_en,
         "department": department_out(matter.department),
         "matter_type": version.matter_type,
-        "audiences": [
-            a
-            for a, on in (("person", version.for_persons), ("business", version.for_businesses))
-            if on
-        ],
+        "audiences": version.audiences,
         "themes": sorted(t.code for t in version.themes.all()),
         "instant_approval": version.instant_approval,
         "max_visits": version.max_visits,

@@ -13,8 +13,8 @@ paths like `matters[3].versions[0].materials[2].source`."""
 import datetime
 import json
 import re
-from functools import lru_cache
 from dataclasses import dataclass, field
+from functools import lru_cache, partial
 from typing import Any
 
 from django.utils.translation import get_language
@@ -325,11 +325,16 @@ class References:
         )
 
 
+def under(path: str, rest: str) -> str:
+    """`rest` inside `path` (`matters[0].versions[1]` + `name`)."""
+    return f"{path}.{rest}" if path else rest
+
+
 def content_problems(content: dict, refs: References, path: str = "") -> list[Problem]:
     """Problems of one version's content that would make it wrong even as a draft: broken
     references, duplicate codes, inconsistent sources, an invalid form schema, a committed
     time limit longer than the legal one. `content` must already fit the JSON Schema."""
-    at = lambda rest: f"{path}.{rest}" if path else rest
+    at = partial(under, path)
     problems: list[Problem] = []
     content = normalized_content(content)
     material_codes = [m["code"] for m in content["materials"]]
@@ -447,7 +452,7 @@ def material_problems(material: dict, refs: References, path: str) -> list[Probl
 def publication_problems(content: dict, path: str = "") -> list[Problem]:
     """What a version lacks to be published (or sent for review): a type, time limits,
     audiences, a legal basis, and materials or an explicit "no materials"."""
-    at = lambda rest: f"{path}.{rest}" if path else rest
+    at = partial(under, path)
     content = normalized_content(content)
     problems: list[Problem] = []
     required = {
@@ -494,14 +499,7 @@ def version_content(version: MatterVersion) -> dict:
         "legal_basis": version.legal_basis,
         "summary": version.summary,
         "keywords": version.keywords,
-        "audiences": [
-            value
-            for value, wanted in (
-                ("person", version.for_persons),
-                ("business", version.for_businesses),
-            )
-            if wanted
-        ],
+        "audiences": version.audiences,
         "themes": sorted(theme.code for theme in version.themes.all()),
         "conditions": version.conditions,
         "legal_time_limit": version.legal_time_limit,

@@ -28,19 +28,19 @@ class Service(Schema):
     name: str
     version: str
     type: Literal["None", "Private", "Public"]
-    isExecutable: bool  # noqa: N815  (the spec's names)
-    isClosed: bool  # noqa: N815
+    isExecutable: bool  # the spec's names
+    isClosed: bool
     description: str
-    serviceBody: list[Property]  # noqa: N815
+    serviceBody: list[Property]
 
 
 class SystemError(Schema):
     """The spec's `systemError`."""
 
-    traceId: str  # noqa: N815
+    traceId: str
     code: str
     message: str
-    localizedMessage: str  # noqa: N815
+    localizedMessage: str
 
 
 ERRORS = {404: SystemError, 422: SystemError, 500: SystemError}
@@ -54,11 +54,7 @@ def service(version: MatterVersion) -> dict:
         "department": matter.department.name,
         "departmentCode": matter.department.credit_code,
         "matterType": version.matter_type,
-        "audiences": ",".join(
-            a
-            for a, on in (("person", version.for_persons), ("business", version.for_businesses))
-            if on
-        ),
+        "audiences": ",".join(version.audiences),
         "legalTimeLimitWorkingDays": str(version.legal_time_limit),
         "committedTimeLimitWorkingDays": str(version.committed_time_limit),
         "maxVisits": str(version.max_visits),
@@ -104,5 +100,5 @@ def get_service_list(request, name: str | None = Query(None, max_length=200)):
     operation_id="getService",
     summary="returns detailed information about a service",
 )
-def get_service(request, serviceId: uuid.UUID):  # noqa: N803  (the spec's parameter name)
+def get_service(request, serviceId: uuid.UUID):  # the spec's parameter name
     return service(selectors.public_version(serviceId))

@@ -203,6 +203,18 @@ class MatterVersion(models.Model):
         return self.matter.department
 
     @property
+    def audiences(self) -> list[str]:
+        """`person` and/or `business`, as the catalogue format writes them."""
+        return [
+            audience
+            for audience, served in (
+                (Audience.PERSON.value, self.for_persons),
+                (Audience.BUSINESS.value, self.for_businesses),
+            )
+            if served
+        ]
+
+    @property
     def is_free(self) -> bool:
         return not self.fees
 
@@ -312,6 +324,9 @@ class LifeEventMatter(models.Model):
             models.UniqueConstraint(fields=["life_event", "matter"], name="matter_once_per_event")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.life_event_id}:{self.matter_id}"
+
 
 class CatalogueRevision(models.Model):
     """A counter bumped in the same transaction as every change to what the public sees, so
@@ -319,3 +334,6 @@ class CatalogueRevision(models.Model):
 
     id = models.PositiveSmallIntegerField(primary_key=True, default=1, editable=False)
     number = models.PositiveBigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"catalogue revision {self.number}"

@@ -559,7 +559,8 @@ def police_matters():
             {
                 "item": "居民身份证工本费",
                 "standard": "每证20元",
-                "basis": "《国家发展改革委 财政部关于居民身份证收费标准及有关问题的通知》（发改价格〔2003〕2322号）",
+                "basis": "《国家发展改革委 财政部关于居民身份证收费标准及有关问题的通知》"
+                "（发改价格〔2003〕2322号）",
                 "waivable": False,
             }
         ],
@@ -806,7 +807,8 @@ def civil_affairs_matters():
         14,
         "民政局",
         "残疾人两项补贴申请",
-        name_en="Living subsidy for poor disabled people and nursing subsidy for severely disabled people",
+        name_en="Living subsidy for poor disabled people and nursing subsidy for severely "
+        "disabled people",
         kind="payment",
         themes=["disability", "assistance"],
         audiences=PERSON,
@@ -1250,7 +1252,8 @@ def medical_matters():
         audiences=PERSON,
         keywords=["异地就医", "外地看病", "跨省就医备案", "异地医保", "外地住院报销"],
         summary="参保人员异地长期居住、临时外出就医或转诊的，备案后可在就医地直接结算。",
-        basis="《国家医保局 财政部关于进一步做好基本医疗保险跨省异地就医直接结算工作的通知》（医保发〔2022〕22号）",
+        basis="《国家医保局 财政部关于进一步做好基本医疗保险跨省异地就医直接结算工作的通知》"
+        "（医保发〔2022〕22号）",
         conditions=[
             condition("insured", "在本市参加基本医疗保险且参保状态正常。"),
             condition("long_stay", "异地长期居住：在就医地居住6个月以上。", True),
