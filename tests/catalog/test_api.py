@@ -179,6 +179,7 @@ def test_bad_editing_requests_change_nothing(editor_client, client, make_officia
     assert client.get(f"{API}/versions/{version_id}").status_code == 403
     assert client.post(f"{API}/versions/{version_id}/submit").status_code == 403
     assert client.post(f"{API}/versions/999999/submit").status_code == 404
+    assert client.post(f"{API}/versions/{'9' * 30}/submit").status_code == 422
     assert snapshot() == before
 
 

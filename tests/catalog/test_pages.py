@@ -75,6 +75,7 @@ def test_unknown_guides_and_versions_are_404(client, demo_version):
     assert client.get("/services/00000000-0000-0000-0000-000000000000/").status_code == 404
     assert client.get(guide_url(version) + "?version=9").status_code == 404
     assert client.get(guide_url(version) + "?version=x").status_code == 404
+    assert client.get(guide_url(version) + "?version=99999999999999999999").status_code == 404
     assert client.get(guide_url(version) + "?version=1").status_code == 200
 
 
@@ -100,6 +101,7 @@ def test_browse_by_department_theme_and_audience(client, demo_city):
     html = client.get("/services/", {"audience": "business"}).content.decode()
     assert listed(html, "食品经营许可") and not listed(html, "出生登记")
     assert client.get("/services/", {"department": "x", "page": "99"}).status_code == 200
+    assert client.get("/services/", {"department": "9" * 30}).status_code == 200
 
 
 def test_life_event_pages(client, demo_city):

@@ -5,10 +5,10 @@ Version content travels in the catalogue format (docs/catalog-format.md), valida
 JSON Schema: one shape for editing, import, export and these answers."""
 
 import uuid
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from django.shortcuts import get_object_or_404
-from ninja import Field, Query, Router, Schema, Status
+from ninja import Field, Path, Query, Router, Schema, Status
 from pydantic import StrictStr
 
 from tongban.catalog import catalogue_format as fmt
@@ -21,6 +21,9 @@ from tongban.core.models import Department
 from tongban.core.permissions import require
 
 router = Router(tags=["catalog"])
+# Path ids within the database's integer ranges: a larger number is a 422, not a 500.
+VersionId = Annotated[int, Path(ge=1, le=2**63 - 1)]
+VersionNumber = Annotated[int, Path(ge=1, le=2**31 - 1)]
 AudienceParam = Literal["person", "business"]
 
 
@@ -358,7 +361,7 @@ def matter_detail(request, service_id: uuid.UUID):
     response={200: VersionOut, **errors(404)},
     auth=None,
 )
-def matter_version(request, service_id: uuid.UUID, number: int):
+def matter_version(request, service_id: uuid.UUID, number: VersionNumber):
     """A version that is or was published (applications refer to the exact version)."""
     return version_out(selectors.public_version(service_id, number))
 
@@ -417,7 +420,7 @@ def version_for(request, version_id: int) -> MatterVersion:
 
 
 @router.get("/versions/{version_id}", response={200: VersionOut, **errors(401, 403, 404)})
-def draft_detail(request, version_id: int):
+def draft_detail(request, version_id: VersionId):
     """Any version of a matter the official may edit (drafts included)."""
     return version_out(version_for(request, version_id))
 
@@ -445,7 +448,7 @@ def start_revision(request, service_id: uuid.UUID):
 
 
 @router.put("/versions/{version_id}", response={200: VersionStateOut, **errors(401, 403, 404, 409)})
-def update_draft(request, version_id: int, body: ContentIn):
+def update_draft(request, version_id: VersionId, body: ContentIn):
     version = version_for(request, version_id)
     return state_out(
         services.update_draft(actor=request.user, version=version, content=body.content)
@@ -465,7 +468,7 @@ STEPS = {
     response={200: VersionStateOut, **errors(401, 403, 404, 409)},
 )
 def move_version(
-    request, version_id: int, step: Literal["submit", "return", "publish", "withdraw"]
+    request, version_id: VersionId, step: Literal["submit", "return", "publish", "withdraw"]
 ):
     """Move a version along its lifecycle: submit (department), return or publish (platform
     review), withdraw."""

@@ -21,10 +21,13 @@ PAGE_SIZE = 30
 
 
 def int_or_none(value: str | None) -> int | None:
+    """A positive id or number from a query string; anything else (including numbers the
+    database cannot hold) is None."""
     try:
-        return int(value) if value else None
+        number = int(value) if value else None
     except ValueError:
         return None
+    return number if number is not None and 0 < number < 2**31 else None
 
 
 def answers_from(request, situations: list[dict]) -> dict[str, str]:
