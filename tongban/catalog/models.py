@@ -329,11 +329,15 @@ class LifeEventMatter(models.Model):
 
 
 class CatalogueRevision(models.Model):
-    """A counter bumped in the same transaction as every change to what the public sees, so
-    each process can tell with one primary-key read whether its search index is stale."""
+    """A stamp renewed in the same transaction as every change to what the public sees, so
+    each process can tell with one primary-key read whether its search index is stale.
+
+    A fresh random stamp, not a counter: a counter bumped in a transaction that rolled back
+    would be bumped again to the same number by the next change, and an index built from
+    the rolled-back data would look current."""
 
     id = models.PositiveSmallIntegerField(primary_key=True, default=1, editable=False)
-    number = models.PositiveBigIntegerField(default=0)
+    stamp = models.UUIDField(default=uuid.uuid4)
 
     def __str__(self) -> str:
-        return f"catalogue revision {self.number}"
+        return f"catalogue revision {self.stamp}"

@@ -6,12 +6,13 @@ rjieba, bm25s, numpy and pypinyin load on the first search (about a second toget
 when the URL map loads, so web processes start fast.
 
 Each process keeps one in-memory index of the published versions and life events. It is
-rebuilt when `CatalogueRevision` (bumped in every publishing transaction) moves on, so a
+rebuilt when `CatalogueRevision` (renewed in every publishing transaction) changes, so a
 search costs one primary-key read plus the ranking."""
 
 import logging
 import re
 import threading
+import uuid
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -138,7 +139,7 @@ class Hit:
 class CatalogueIndex:
     """BM25 over one snapshot of the published catalogue, with filter masks."""
 
-    def __init__(self, revision: int):
+    def __init__(self, revision: uuid.UUID | None):
         import bm25s
         import numpy as np
 
@@ -250,7 +251,7 @@ _index: CatalogueIndex | None = None
 def current_index() -> CatalogueIndex:
     """This process's index, rebuilt first if the catalogue changed since it was built."""
     global _index
-    revision = CatalogueRevision.objects.filter(id=1).values_list("number", flat=True).first() or 0
+    revision = CatalogueRevision.objects.filter(id=1).values_list("stamp", flat=True).first()
     index = _index
     if index is not None and index.revision == revision:
         return index

@@ -10,7 +10,6 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -64,8 +63,9 @@ def service_id_for(implementation_code: str) -> uuid.UUID:
 
 def bump_revision() -> None:
     """Tell every process's search index that the public catalogue changed."""
-    if not CatalogueRevision.objects.filter(id=1).update(number=F("number") + 1):
-        CatalogueRevision.objects.create(id=1, number=1)
+    stamp = uuid.uuid4()
+    if not CatalogueRevision.objects.filter(id=1).update(stamp=stamp):
+        CatalogueRevision.objects.create(id=1, stamp=stamp)
 
 
 def check_content(content: Any, refs: fmt.References, *, publishing: bool) -> dict:
