@@ -93,3 +93,22 @@ def test_life_events(demo_city):
         "退休一件事",
         "人才落户一件事",
     }
+
+
+def test_a_changed_demo_matter_is_seeded_as_a_new_version(demo_city, monkeypatch):
+    from tongban.demo import catalog
+    from tongban.demo.seed import seed_demo
+
+    original = catalog.catalogue
+
+    def edited():
+        document = original()
+        document["matters"][0]["versions"][0]["committed_time_limit"] = 2
+        return document
+
+    monkeypatch.setattr(catalog, "catalogue", edited)
+    report = seed_demo()
+    assert report.counts[("matter version", "created")] == 1
+    versions = MatterVersion.objects.filter(name="出生医学证明签发").order_by("number")
+    assert [(v.number, v.status) for v in versions] == [(1, "withdrawn"), (2, "published")]
+    assert seed_demo().changed == 0

@@ -5,7 +5,15 @@ import, so a second seed changes nothing.
 Government-held materials name their registry or e-licence type (免提交); six matters are
 instant-approval capable (秒批); the newborn and business-start matters run parallel review."""
 
-from tongban.catalog.catalogue_format import FORMAT, FORMAT_VERSION
+from django.db.models import Max
+
+from tongban.catalog.catalogue_format import (
+    FORMAT,
+    FORMAT_VERSION,
+    normalized_content,
+    version_content,
+)
+from tongban.catalog.models import MatterVersion
 from tongban.catalog.services import import_catalogue
 from tongban.demo.catalog_parts import (
     agent_question,
@@ -618,7 +626,7 @@ def civil_affairs_matters():
                 "《申请结婚登记声明书》",
                 "original",
                 standard="双方在婚姻登记员面前亲自签名。",
-                blank_form="/static/catalog/forms/marriage_declaration.pdf",
+                blank_form="/static/catalog/forms/marriage_declaration.html",
             ),
             licence("residence_permit", "本市居住证", "residence_permit", "conditional"),
         ],
@@ -760,7 +768,7 @@ def civil_affairs_matters():
                 "家庭收入及财产状况申报表",
                 "original",
                 standard="如实申报，全体家庭成员签字。",
-                blank_form="/static/catalog/forms/dibao_income.pdf",
+                blank_form="/static/catalog/forms/dibao_income.html",
             ),
             applicant(
                 "authorization",
@@ -1289,7 +1297,7 @@ def medical_matters():
                 "异地长期居住个人承诺书",
                 "electronic",
                 "conditional",
-                blank_form="/static/catalog/forms/residence_commitment.pdf",
+                blank_form="/static/catalog/forms/residence_commitment.html",
             ),
             applicant("referral", "本市定点医疗机构出具的转诊证明", "electronic", "conditional"),
         ],
@@ -1431,7 +1439,7 @@ def market_matters():
                 "application",
                 "个体工商户登记（备案）申请书",
                 "electronic",
-                blank_form="/static/catalog/forms/sole_trader.pdf",
+                blank_form="/static/catalog/forms/sole_trader.html",
             ),
             registry(
                 "property_record", "经营场所不动产权属信息", "property", "ownership", "conditional"
@@ -1505,7 +1513,7 @@ def market_matters():
                 "application",
                 "公司登记（备案）申请书",
                 "electronic",
-                blank_form="/static/catalog/forms/company.pdf",
+                blank_form="/static/catalog/forms/company.html",
             ),
             applicant("articles", "公司章程", "electronic", standard="全体股东签署（电子签名）。"),
             id_card("shareholder_ids", "自然人股东", "conditional"),
@@ -2167,7 +2175,32 @@ def catalogue() -> dict:
     }
 
 
+def as_new_versions(document: dict) -> dict:
+    """Demo matters whose published content changed since the last seed become a new version
+    (published versions never change), so editing this file and seeding again just works."""
+    published = {
+        v.matter.implementation_code: v
+        for v in MatterVersion.objects.filter(status=MatterVersion.Status.PUBLISHED)
+        .select_related("matter")
+        .prefetch_related("themes", "involved_departments", "materials__source_department")
+    }
+    latest = dict(
+        MatterVersion.objects.values("matter__implementation_code")
+        .annotate(number=Max("number"))
+        .values_list("matter__implementation_code", "number")
+    )
+    for entry in document["matters"]:
+        code, wanted = entry["implementation_code"], entry["versions"][0]
+        current = published.get(code)
+        if current and version_content(current) == normalized_content(wanted):
+            wanted["number"] = current.number
+        elif current:
+            wanted["number"] = latest[code] + 1
+    return document
+
+
 def seed(report) -> None:
     """Step of `tongban seed-demo`: import the demo catalogue (idempotent)."""
-    for key, count in import_catalogue(document=catalogue(), actor=ACTOR).items():
+    document = as_new_versions(catalogue())
+    for key, count in import_catalogue(document=document, actor=ACTOR).items():
         report.counts[key] += count

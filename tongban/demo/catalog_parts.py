@@ -187,7 +187,7 @@ def power_of_attorney(code="power_of_attorney"):
         "original",
         "conditional",
         standard="委托书载明委托事项、权限和期限，由委托人签字。",
-        blank_form="/static/catalog/forms/power_of_attorney.pdf",
+        blank_form="/static/catalog/forms/power_of_attorney.html",
     )
 
 
