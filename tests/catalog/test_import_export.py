@@ -59,6 +59,7 @@ def bad_document():
     document["matters"][7]["department"] = "91110000000000000X"
     document["matters"][9]["versions"][0]["matter_type"] = ""
     document["life_events"][0]["matters"].append("NO-SUCH-MATTER")
+    document["life_events"][0]["answers"]["parents_married"] = "perhaps"
     document["themes"].append(copy.deepcopy(document["themes"][0]))
     return document
 
@@ -75,6 +76,7 @@ def test_an_invalid_file_writes_nothing_and_reports_every_problem(departments):
     assert "matters[7].department" in paths
     assert "matters[9].versions[0].matter_type" in paths  # published needs a type
     assert "life_events[0].matters[4]" in paths
+    assert "life_events[0].answers.parents_married" in paths
     assert "themes[17].code" in paths
     assert snapshot() == before
 

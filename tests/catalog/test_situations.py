@@ -93,8 +93,17 @@ def test_a_life_event_lists_each_material_once(demo_city):
         i for i in bundle.materials if i.material.licence_type == "marriage_certificate"
     )
     assert [v.name for v in marriage.versions] == ["出生医学证明签发", "出生登记"]
-    # The same question asked by two matters is asked once.
-    assert [s["code"] for s in bundle.situations].count("parents_married") == 1
+    # The same question asked by two matters is asked once; what the event settles is not
+    # asked (the person to insure is the newborn) and shapes the list.
+    codes_asked = [s["code"] for s in bundle.situations]
+    assert codes_asked.count("parents_married") == 1
+    assert "insured_person" not in codes_asked and "applicant_age" not in codes_asked
+    certificate = next(
+        i for i in bundle.materials if i.material.licence_type == "birth_medical_certificate"
+    )
+    assert [v.name for v in certificate.versions] == ["出生登记", "城乡居民基本医疗保险参保登记"]
+    names = [item.material.name for item in bundle.materials]
+    assert "监护人居民身份证" in names and "参保人居民身份证" not in names
     # One combined form: shared fields once, every matter's own fields present.
     fields = bundle.form["properties"]
     assert "child_name" in fields and "insured_id_number" in fields and "holder_name" in fields

@@ -198,6 +198,7 @@ class BundledMaterialOut(Schema):
 
 class LifeEventOut(LifeEventSummaryOut):
     matters: list[MatterSummaryOut]
+    answers: dict[str, str]  # situation answers the event itself settles
     missing: list[str]
     form_schema: dict[str, Any]
     situations: list[SituationOut]
@@ -384,6 +385,7 @@ def life_event_out(code: str, answers: dict) -> dict:
     return {
         **life_event_summary(bundle.event),
         "matters": [summary(v) for v in bundle.versions],
+        "answers": bundle.event.answers,
         "missing": [m.implementation_code for m in bundle.missing],
         "form_schema": bundle.form,
         "situations": bundle.situations,

@@ -197,6 +197,7 @@ LIFE_EVENT = strict(
         "audience": choice(Audience.choices),
         "order": {"type": "integer", "minimum": 0, "maximum": 32767},
         "matters": {**listing({"type": "string"}), "minItems": 1, "uniqueItems": True},
+        "answers": {"type": "object", "additionalProperties": CODE},
     },
     ["code", "name", "audience", "matters"],
 )

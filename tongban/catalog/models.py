@@ -292,7 +292,10 @@ class Material(models.Model):
 
 class LifeEvent(models.Model):
     """A life event (一件事): matters of several departments done together, with one combined
-    form and one deduplicated material list (一表申请、一套材料)."""
+    form and one deduplicated material list (一表申请、一套材料).
+
+    `answers` presets situation answers the event itself settles (in 新生儿出生一件事 the
+    person to insure is the newborn): those questions are not asked."""
 
     code = models.SlugField(_("code"), max_length=50, unique=True)
     name = models.CharField(_("name"), max_length=100)
@@ -300,6 +303,7 @@ class LifeEvent(models.Model):
     summary = models.TextField(_("summary"), blank=True)
     audience = models.CharField(_("audience"), max_length=10, choices=Audience.choices)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
+    answers = models.JSONField(_("preset answers"), default=dict, blank=True)
     matters = models.ManyToManyField(
         Matter, through="LifeEventMatter", related_name="life_events", verbose_name=_("matters")
     )

@@ -168,13 +168,15 @@ class LifeEventBundle:
 
 
 def material_identity(material: Material) -> tuple[str, ...]:
-    """Two matters' materials are the same when they come from the same registry field or
-    e-licence type, or (handed in by the applicant) carry the same name."""
+    """Two matters' materials are the same when they are the same e-licence type, or the
+    same registry field about the same person (the name says whose: 母亲居民身份证 and
+    参保人居民身份证 are two records), or (handed in by the applicant) carry the same name."""
+    name = "".join(material.name.split())
     if material.source == Material.Source.REGISTRY:
-        return ("registry", material.registry_code, material.registry_field)
+        return ("registry", material.registry_code, material.registry_field, name)
     if material.source == Material.Source.LICENCE:
         return ("licence", material.licence_type)
-    return ("applicant", "".join(material.name.split()))
+    return ("applicant", name)
 
 
 def life_event_bundle(event: LifeEvent, answers: Mapping[str, object]) -> LifeEventBundle:
@@ -191,10 +193,12 @@ def life_event_bundle(event: LifeEvent, answers: Mapping[str, object]) -> LifeEv
     }
     versions = [published[s.matter_id] for s in steps if s.matter_id in published]
     missing = [s.matter for s in steps if s.matter_id not in published]
+    answers = {**answers, **event.answers}  # what the event settles is not asked
     situations: dict[str, dict] = {}
     for version in versions:
         for situation in version.situations:
-            situations.setdefault(situation["code"], situation)
+            if situation["code"] not in event.answers:
+                situations.setdefault(situation["code"], situation)
     merged: dict[tuple[str, ...], BundledMaterial] = {}
     for version in versions:
         for material in materials_for(version, answers):
@@ -262,6 +266,7 @@ def export_catalogue() -> dict:
                 "audience": e.audience,
                 "order": e.order,
                 "matters": [s.matter.implementation_code for s in e.steps.all()],
+                "answers": e.answers,
             }
             for e in events.order_by("code")
         ],

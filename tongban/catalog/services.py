@@ -277,40 +277,28 @@ def _ids(version: MatterVersion) -> dict[str, int]:
 # --- life events ------------------------------------------------------------------------
 
 
-@transaction.atomic
-def save_life_event(
-    *,
-    actor,
-    code: str,
-    name: str,
-    audience: str,
-    matters: list[Matter],
-    name_en: str = "",
-    summary: str = "",
-    order: int = 0,
-) -> tuple[LifeEvent, str]:
-    """Create or update a life event (一件事) bundling `matters` in this order."""
-    require(actor, "catalog.manage_life_events")
+def save_life_event(document: dict, matter_ids: list[int], *, actor: Ref) -> str:
+    """Create or update a life event (一件事) from its catalogue-format document, bundling
+    the matters `matter_ids` in this order; "created", "updated" or "unchanged"."""
     event, status = save_record(
         LifeEvent,
-        lookup={"code": code},
+        lookup={"code": document["code"]},
         values={
-            "name": name,
-            "name_en": name_en,
-            "summary": summary,
-            "audience": audience,
-            "order": order,
+            "name": document["name"],
+            "name_en": document.get("name_en", ""),
+            "summary": document.get("summary", ""),
+            "audience": document["audience"],
+            "order": document.get("order", 0),
+            "answers": document.get("answers", {}),
         },
         actor=actor,
     )
-    if _set_steps(event, [m.pk for m in matters]) and status == "unchanged":
+    if _set_steps(event, matter_ids) and status == "unchanged":
         status = "updated"
         record_event(
             "catalog.lifeevent.updated", subject=event, payload={"fields": ["matters"]}, actor=actor
         )
-    if status != "unchanged":
-        bump_revision()
-    return event, status
+    return status
 
 
 def _set_steps(event: LifeEvent, matter_ids: list[int]) -> bool:
@@ -381,6 +369,7 @@ def import_problems(document: Any) -> list[tuple[str, str]]:
             implementation_code__in=[c for e in events for c in e["matters"]]
         ).values_list("implementation_code", flat=True)
     )
+    questions = _questions([m for _i, m in readable], [c for e in events for c in e["matters"]])
     for index, event in enumerate(events):
         for position, code in enumerate(event["matters"]):
             if code not in known:
@@ -390,7 +379,36 @@ def import_problems(document: Any) -> list[tuple[str, str]]:
                         _("There is no matter %(code)s.") % {"code": code},
                     )
                 )
+        asked = {
+            situation["code"]: {option["code"] for option in situation["options"]}
+            for code in event["matters"]
+            for situation in questions.get(code, [])
+        }
+        for question, option in event.get("answers", {}).items():
+            if option not in asked.get(question, ()):
+                problems.append(
+                    (
+                        f"life_events[{index}].answers.{question}",
+                        _("No bundled matter asks %(question)s with the option %(option)s.")
+                        % {"question": question, "option": option},
+                    )
+                )
     return problems
+
+
+def _questions(matters: list[dict], codes: list[str]) -> dict[str, list[dict]]:
+    """The situations of each matter a life event may preset: the newest version in the
+    file, else the published one in the catalogue."""
+    found = {
+        m["implementation_code"]: max(m["versions"], key=lambda v: v["number"]).get(
+            "situations", []
+        )
+        for m in matters
+    }
+    stored = MatterVersion.objects.filter(
+        status=Status.PUBLISHED, matter__implementation_code__in=set(codes) - set(found)
+    ).values_list("matter__implementation_code", "situations")
+    return {**dict(stored), **found}
 
 
 def _existing_matters(codes: list[str]) -> dict[str, Matter]:
@@ -501,29 +519,7 @@ def import_catalogue(*, document: Any, actor: Ref) -> Counter:
             )
         }
         for event in document.get("life_events", []):
-            life_event, status = save_record(
-                LifeEvent,
-                lookup={"code": event["code"]},
-                values={
-                    "name": event["name"],
-                    "name_en": event.get("name_en", ""),
-                    "summary": event.get("summary", ""),
-                    "audience": event["audience"],
-                    "order": event.get("order", 0),
-                },
-                actor=actor,
-            )
-            if (
-                _set_steps(life_event, [codes[c].pk for c in event["matters"]])
-                and status == "unchanged"
-            ):
-                status = "updated"
-                record_event(
-                    "catalog.lifeevent.updated",
-                    subject=life_event,
-                    payload={"fields": ["matters"]},
-                    actor=actor,
-                )
+            status = save_life_event(event, [codes[c].pk for c in event["matters"]], actor=actor)
             counts[("life event", status)] += 1
         if any(status != "unchanged" for _what, status in counts):
             bump_revision()

@@ -2106,6 +2106,7 @@ def all_matters():
     ]
 
 
+# (code, name, English name, audience, summary, matters in order, answers the event settles)
 LIFE_EVENTS = [
     (
         "newborn",
@@ -2114,6 +2115,7 @@ LIFE_EVENTS = [
         "person",
         "出生医学证明、出生登记（落户）、医保参保、社保卡申领一次办好：一张表、一套材料，全程网办。",
         ["出生医学证明签发", "出生登记", "城乡居民基本医疗保险参保登记", "社会保障卡申领"],
+        {"insured_person": "newborn", "applicant_age": "minor"},
     ),
     (
         "business-start",
@@ -2128,6 +2130,7 @@ LIFE_EVENTS = [
             "增值税发票首次申领",
             "住房公积金单位缴存登记",
         ],
+        {},
     ),
     (
         "retirement",
@@ -2136,6 +2139,7 @@ LIFE_EVENTS = [
         "person",
         "退休审批、医保退休待遇核定、公积金退休提取一次申请，部门并联办理。",
         ["职工退休申请", "职工医保退休人员待遇核定", "住房公积金提取（退休）"],
+        {},
     ),
     (
         "talent-settlement",
@@ -2144,6 +2148,7 @@ LIFE_EVENTS = [
         "person",
         "人才引进接收、户口迁入、就业登记一次办好，学历学位信息由系统核验。",
         ["高校毕业生接收（人才引进）", "户口迁移（人才引进落户）", "就业登记"],
+        {},
     ),
 ]
 
@@ -2169,8 +2174,11 @@ def catalogue() -> dict:
                 "audience": audience,
                 "order": order,
                 "matters": [by_name[n] for n in names],
+                "answers": dict(answers),
             }
-            for order, (code, name, name_en, audience, summary, names) in enumerate(LIFE_EVENTS)
+            for order, (code, name, name_en, audience, summary, names, answers) in enumerate(
+                LIFE_EVENTS
+            )
         ],
     }
 
