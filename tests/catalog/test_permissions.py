@@ -63,11 +63,6 @@ def test_citizens_and_anonymous_may_not_edit(draft, citizen, verb):
     assert not allowed(AnonymousUser(), VERBS[verb], draft)
 
 
-def test_only_operators_manage_life_events(departments, make_official):
-    assert allowed(make_official("政务服务和数据管理局", "operator"), "catalog.manage_life_events")
-    assert not allowed(make_official(OWN, "data_admin"), "catalog.manage_life_events")
-
-
 def snapshot():
     return list(MatterVersion.objects.values()), Event.objects.count()
 

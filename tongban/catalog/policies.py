@@ -25,4 +25,3 @@ rules.add_perm("catalog.edit_matter", catalogue_editor)  # drafts, revisions, su
 rules.add_perm("catalog.review_version", is_operator)  # return to draft, publish
 rules.add_perm("catalog.withdraw_version", is_operator | catalogue_editor)
 rules.add_perm("catalog.view_drafts", is_operator | catalogue_editor)
-rules.add_perm("catalog.manage_life_events", is_operator)
