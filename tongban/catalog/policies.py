@@ -2,7 +2,8 @@
 
 Platform operators and department data administrators edit their own department's matters
 only; publishing (审核发布) is the platform operator's review of any department's matter, so
-a department never publishes its own submission. Life events cross departments: operators only."""
+a department never publishes its own submission. Life events cross departments: they come in
+through `tongban catalog import`, an operator's command."""
 
 import rules
 
