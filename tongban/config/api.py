@@ -19,3 +19,4 @@ api = NinjaAPI(
 install_error_handlers(api)
 api.add_router("/licences/", licences_router)
 api.add_router("/identity/", identity_router)
+api.add_router("/catalog/", "tongban.catalog.api.router")

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     "oauth2_provider",
     "axes",
+    "tongban.catalog",
     "tongban.portal",
     "tongban.licences",
     "tongban.demo",

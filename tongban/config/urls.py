@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from tongban.config.api import api
+from tongban.config.govstack_registration import api as govstack_registration
 from tongban.core import views as core_views
 from tongban.identity import views as identity_views
 from tongban.portal import views as portal_views
@@ -18,6 +19,8 @@ urlpatterns = [
     path("licences/", include("tongban.licences.urls")),
     path("", include("tongban.identity.oauth_urls")),
     path("", include("tongban.identity.urls")),
+    path("govstack/registration/", govstack_registration.urls),
+    path("", include("tongban.catalog.urls")),
     path("", include("tongban.portal.urls")),
 ]
 

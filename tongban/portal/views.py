@@ -7,15 +7,17 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from tongban.core import selectors as core_selectors
+from tongban.catalog import selectors as catalog
+from tongban.catalog.models import Audience
+from tongban.catalog.search import MAX_QUERY_LENGTH
+from tongban.catalog.search import search as search_catalogue
 
 logger = logging.getLogger(__name__)
-MAX_QUERY_LENGTH = 200
 
 
 @require_safe
 def home(request):
-    return render(request, "portal/home.html")
+    return render(request, "portal/home.html", {"life_events": catalog.life_events()})
 
 
 @require_safe
@@ -28,41 +30,63 @@ def search(request):
             "n": MAX_QUERY_LENGTH
         }
         query = query[:MAX_QUERY_LENGTH]
+    audience = request.GET.get("audience")
+    audience = audience if audience in Audience.values else None
+    hits = search_catalogue(query, audience=audience, limit=30) if query and not error else []
     return render(
         request,
         "portal/search.html",
-        {"query": query, "error": error, "results": []},
+        {
+            "query": query,
+            "error": error,
+            "versions": catalog.versions_for_hits(hits),
+            "life_events": catalog.life_events_for_hits(hits),
+        },
         status=400 if error else 200,
+    )
+
+
+def audience_page(request, audience: str, title, intro):
+    """Entry page of one audience: its life events, themes and every matter for it."""
+    return render(
+        request,
+        "portal/audience.html",
+        {
+            "title": title,
+            "intro": intro,
+            "audience": audience,
+            "life_events": catalog.life_events(audience),
+            "themes": [t for t in catalog.themes(audience) if t.matter_count],
+            "versions": catalog.browse(audience=audience).prefetch_related("themes"),
+        },
     )
 
 
 @require_safe
 def personal_services(request):
-    return render(
+    return audience_page(
         request,
-        "portal/audience.html",
-        {
-            "title": _("Services for individuals"),
-            "intro": _("Births, marriage, social security, housing, education and more."),
-        },
+        Audience.PERSON,
+        _("Services for individuals"),
+        _("Births, marriage, social security, housing, education and more."),
     )
 
 
 @require_safe
 def business_services(request):
-    return render(
+    return audience_page(
         request,
-        "portal/audience.html",
-        {
-            "title": _("Services for businesses"),
-            "intro": _("Starting a business, licences, taxes, employees and more."),
-        },
+        Audience.BUSINESS,
+        _("Services for businesses"),
+        _("Starting a business, licences, taxes, employees and more."),
     )
 
 
 @require_safe
 def departments(request):
-    return render(request, "portal/departments.html", {"departments": core_selectors.departments()})
+    return render(
+        request, "portal/departments.html", {"departments": catalog.departments_with_matters()}
+    )
 
 
 @require_safe

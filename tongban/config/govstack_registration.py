@@ -1,0 +1,61 @@
+"""GovStack Registration Building Block-compatible API at /govstack/registration/
+(../shared/specs/govstack/GovStack_Registration_BB_API.json; OpenAPI at
+/govstack/registration/openapi.json).
+
+Errors answer with the spec's `systemError` shape. Each app adds its router here: the catalogue
+serves `/services`; intake adds applications, documents and tasks."""
+
+from django.core.exceptions import ObjectDoesNotExist
+from django.http import Http404
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+from ninja import NinjaAPI
+from ninja.errors import ValidationError
+
+from tongban.catalog.govstack import router as services_router
+
+api = NinjaAPI(
+    title="Tongban GovStack Registration API",
+    version="0.1.1",
+    description="GovStack Registration Building Block-compatible API of Tongban.",
+    urls_namespace="govstack_registration",
+    auth=None,
+)
+
+
+INVALID = _("The request is not valid.")
+NOT_FOUND = _("Not found.")
+
+
+def system_error(request, status: int, code: str, message) -> object:
+    """The spec's systemError: English `message`, `localizedMessage` in the request's language."""
+    with translation.override("en"):
+        english = str(message)
+    return api.create_response(
+        request,
+        {
+            "traceId": getattr(request, "id", ""),
+            "code": code,
+            "message": english,
+            "localizedMessage": str(message),
+        },
+        status=status,
+    )
+
+
+@api.exception_handler(ValidationError)
+def invalid(request, exc):
+    return system_error(request, 422, "invalid", INVALID)
+
+
+@api.exception_handler(Http404)
+def not_found(request, exc):
+    return system_error(request, 404, "not_found", NOT_FOUND)
+
+
+@api.exception_handler(ObjectDoesNotExist)
+def missing(request, exc):
+    return system_error(request, 404, "not_found", NOT_FOUND)
+
+
+api.add_router("/", services_router)
