@@ -6,6 +6,7 @@ from ninja import NinjaAPI
 from ninja.security import django_auth
 
 from tongban.core.api import install_error_handlers
+from tongban.ledger.api import router as ledger_router
 
 api = NinjaAPI(
     title="Tongban API",
@@ -15,3 +16,4 @@ api = NinjaAPI(
     auth=django_auth,
 )
 install_error_handlers(api)
+api.add_router("/ledger/", ledger_router)

@@ -13,6 +13,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
+    path("ledger/", include("tongban.ledger.urls")),
     path("", include("tongban.portal.urls")),
 ]
 
