@@ -11,7 +11,7 @@ import re
 from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from ninja import Path, Query, Router, Schema
+from ninja import Path, Query, Router, Schema, Status
 
 from tongban.core.api import error, errors
 from tongban.core.crypto import b64encode
@@ -38,21 +38,21 @@ def number(value: str, field: str) -> int:
     return int(value)
 
 
-def bad_number(field: str) -> tuple[int, dict]:
+def bad_number(field: str) -> Status:
     message = _("Give a whole number from 0 up to %(max)s.") % {"max": LARGEST}
-    return 400, error("invalid_number", message, {field: [message]})
+    return Status(400, error("invalid_number", message, {field: [message]}))
 
 
-def bad_request(invalid: selectors.ProofRequestInvalid) -> tuple[int, dict]:
-    return 400, error("out_of_range", invalid.message, {invalid.field: [invalid.message]})
+def bad_request(invalid: selectors.ProofRequestInvalid) -> Status:
+    fields = {invalid.field: [invalid.message]}
+    return Status(400, error("out_of_range", invalid.message, fields))
 
 
-def unavailable(missing: tree.MissingHash) -> tuple[int, dict]:
+def unavailable(missing: tree.MissingHash) -> Status:
     """A stored hash is gone: someone changed the tables. Say so; never answer a wrong proof."""
     logger.error("ledger proof impossible: %s; run `tongban ledger audit`", missing)
-    return 503, error(
-        "ledger_damaged", _("The ledger cannot build this proof; its operator has been alerted.")
-    )
+    message = _("The ledger cannot build this proof; its operator has been alerted.")
+    return Status(503, error("ledger_damaged", message))
 
 
 class LogOut(Schema):
@@ -126,7 +126,7 @@ def checkpoint_history(
         return bad_number(bad.field)
     if not 1 <= count <= MAX_PAGE:
         message = _("Ask for 1 to %(max)s checkpoints.") % {"max": MAX_PAGE}
-        return 400, error("out_of_range", message, {"limit": [message]})
+        return Status(400, error("out_of_range", message, {"limit": [message]}))
     found = selectors.checkpoints(before_size=before, limit=count)
     return {"items": found}
 
@@ -143,7 +143,7 @@ def entry(request, index: str = Path(..., description="The entry's index, from 0
         return bad_number(bad.field)
     found = selectors.entry_at(position)
     if found is None or position >= selectors.published_size():
-        return 404, error("not_sealed", _("No entry has this index yet."))
+        return Status(404, error("not_sealed", _("No entry has this index yet.")))
     return {
         "index": found.index,
         "leaf": found.leaf,

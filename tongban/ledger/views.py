@@ -54,7 +54,7 @@ def overview(request):
     if index:
         if DECIMAL.fullmatch(index):
             return redirect("ledger:verify", index=int(index))
-        error = _("Enter the entry number as digits, for example 42.")
+        error = _("Enter the record number as digits, for example 42.")
     return render(
         request,
         "ledger/overview.html",
