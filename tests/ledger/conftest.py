@@ -36,7 +36,36 @@ def record(count: int, *, kind: str = "test.happened", payload=None) -> list[Eve
     return events
 
 
-def seal_all(*, expected: int | None = None, timeout: float = 60, **options) -> int:
+def settled(timeout: float = 300) -> None:
+    """Wait until every event committed so far can be sealed.
+
+    On PostgreSQL an event becomes sealable once no transaction older than its own is still
+    open anywhere on the server — other tests running in parallel hold such transactions
+    for a moment. SQLite has nothing to wait for."""
+    if connection.vendor != "postgresql":
+        return
+    deadline = time.monotonic() + timeout
+    while True:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT max(txid) < pg_snapshot_xmin(pg_current_snapshot())::text::bigint "
+                "FROM core_event"
+            )
+            (ready,) = cursor.fetchone()
+        if ready is not False:
+            return
+        if time.monotonic() > deadline:
+            pytest.fail(f"another session kept a transaction open for {timeout} s")
+        time.sleep(0.05)
+
+
+def seal(**options) -> services.SealResult:
+    """Seal everything committed so far, exactly as the worker would."""
+    settled()
+    return services.seal_pending_events(**options)
+
+
+def seal_all(*, expected: int | None = None, timeout: float = 300, **options) -> int:
     """Seal until `expected` entries exist (or, without it, until a run seals nothing).
 
     On PostgreSQL an event is sealed only once every older transaction on the server has

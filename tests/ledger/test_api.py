@@ -5,8 +5,8 @@ import base64
 
 import pytest
 
-from tests.ledger.conftest import record
-from tongban.ledger import merkle, services
+from tests.ledger.conftest import record, seal
+from tongban.ledger import merkle
 from tongban.ledger.models import Checkpoint
 from tongban.ledger.notes import open_note, parse_checkpoint, parse_vkey
 
@@ -18,7 +18,7 @@ SHA256 = merkle.hasher_for("intl")
 @pytest.fixture
 def sealed():
     record(12)
-    services.seal_pending_events(batch_size=5)  # checkpoints at 5, 10, 12
+    seal(batch_size=5)  # checkpoints at 5, 10, 12
 
 
 def b64(value: str) -> bytes:
@@ -140,7 +140,7 @@ def test_a_proof_the_damaged_tables_cannot_give_is_a_declared_503(client):
     from tests.ledger.conftest import as_attacker
 
     record(20)
-    services.seal_pending_events()
+    seal()
     with as_attacker() as cursor:
         cursor.execute("DELETE FROM ledger_node")
     answer = client.get(f"{API}/proof/inclusion", {"index": 17, "tree_size": 20})

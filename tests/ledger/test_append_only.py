@@ -5,8 +5,8 @@ import pytest
 from django.core.management import call_command
 from django.db import IntegrityError, connection, transaction
 
-from tests.ledger.conftest import record
-from tongban.ledger import append_only, services
+from tests.ledger.conftest import record, seal
+from tongban.ledger import append_only
 from tongban.ledger.models import Checkpoint, Entry, Log, Node
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 @pytest.fixture
 def sealed():
     record(20)
-    services.seal_pending_events()
+    seal()
 
 
 @pytest.mark.parametrize(
@@ -65,6 +65,6 @@ def test_emptying_the_whole_database_works_and_keeps_the_triggers(sealed):
     assert not Entry.objects.exists()
     assert append_only.installed(connection)
     record(1)
-    services.seal_pending_events()
+    seal()
     with pytest.raises(IntegrityError), transaction.atomic():
         Entry.objects.all().delete()

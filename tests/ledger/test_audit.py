@@ -5,8 +5,8 @@ an attacker with database access would, around the triggers — on both database
 import pytest
 from django.db import connection
 
-from tests.ledger.conftest import as_attacker, record
-from tongban.ledger import append_only, services
+from tests.ledger.conftest import as_attacker, record, seal
+from tongban.ledger import append_only
 from tongban.ledger.audit import audit_ledger
 from tongban.ledger.merkle import hasher_for
 from tongban.ledger.models import Entry, Node
@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 @pytest.fixture
 def ledger():
     record(37)
-    services.seal_pending_events(batch_size=16)
+    seal(batch_size=16)
     report = audit_ledger()
     assert report.ok, report.problems
     assert (report.entries, report.nodes, report.checkpoints) == (37, 2, 3)

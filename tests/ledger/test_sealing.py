@@ -14,7 +14,7 @@ from django.db import IntegrityError, connection, transaction
 
 from tests.conftest import ROOT, child_environment
 from tests.ledger import reference
-from tests.ledger.conftest import record, seal_all
+from tests.ledger.conftest import record, seal, seal_all, settled
 from tongban.core.events import record_event
 from tongban.core.models import Event
 from tongban.ledger import audit, merkle, selectors, services
@@ -31,21 +31,21 @@ def sealed_event_ids() -> list[int]:
 
 def test_events_are_sealed_once_in_order_with_a_checkpoint_per_batch():
     events = record(23)
-    result = services.seal_pending_events(batch_size=10)
+    result = seal(batch_size=10)
     assert (result.sealed, result.batches, result.tree_size) == (23, 3, 23)
     assert sealed_event_ids() == [event.id for event in events]
     assert list(Entry.objects.values_list("index", flat=True)) == list(range(23))
     sizes = list(Checkpoint.objects.order_by("id").values_list("tree_size", flat=True))
     assert sizes == [10, 20, 23]
     # Nothing twice: another run finds nothing to seal and signs nothing.
-    assert services.seal_pending_events().sealed == 0
+    assert seal().sealed == 0
     assert Checkpoint.objects.count() == 3
     assert audit.audit_ledger().ok
 
 
 def test_each_checkpoint_signs_the_rfc_root_of_its_tree():
     record(40)
-    services.seal_pending_events(batch_size=17)
+    seal(batch_size=17)
     leaves = [
         reference.leaf_hash(leaf.encode())
         for leaf in Entry.objects.order_by("index").values_list("leaf", flat=True)
@@ -63,7 +63,7 @@ def test_each_checkpoint_signs_the_rfc_root_of_its_tree():
 
 def test_a_leaf_is_the_event_in_canonical_json():
     (event,) = record(1, payload={"decision": "approved", "fields": ["b", "a"], "n": 1.5})
-    services.seal_pending_events()
+    seal()
     leaf = Entry.objects.get(event=event).leaf
     assert json.loads(leaf) == {
         "v": 1,
@@ -140,6 +140,7 @@ services.seal_pending_events(batch_size=int(sys.argv[1]))
 
 def test_a_sealer_killed_mid_batch_leaves_nothing_and_the_next_run_seals_once(child_env):
     events = record(30)
+    settled()
     services.seal_batch(batch_size=10)  # 10 sealed before the crash
     record(5)
     crash = subprocess.run(
@@ -162,18 +163,18 @@ def test_a_sealer_killed_mid_batch_leaves_nothing_and_the_next_run_seals_once(ch
 
 def test_the_log_keeps_its_origin(settings):
     record(1)
-    services.seal_pending_events()
+    seal()
     settings.TONGBAN_LEDGER_ORIGIN = "elsewhere.example/ledger"
     record(1)
     with pytest.raises(ImproperlyConfigured, match="TONGBAN_LEDGER_ORIGIN"):
-        services.seal_pending_events()
+        seal()
     assert Entry.objects.count() == 1
 
 
 def test_the_gm_suite_hashes_with_sm3_and_signs_with_ed25519_and_sm2(settings):
     settings.TONGBAN_CRYPTO_SUITE = "gm"
     record(5)
-    services.seal_pending_events()
+    seal()
     log = Log.objects.get()
     assert log.hash_suite == "gm"
     sm3 = merkle.hasher_for("gm")
@@ -188,7 +189,7 @@ def test_the_gm_suite_hashes_with_sm3_and_signs_with_ed25519_and_sm2(settings):
     # A later change of suite changes signatures, never the log's hash function.
     settings.TONGBAN_CRYPTO_SUITE = "intl"
     record(1)
-    services.seal_pending_events()
+    seal()
     assert bytes(Entry.objects.get(index=5).leaf_hash) == sm3.leaf(
         Entry.objects.get(index=5).leaf.encode()
     )
@@ -197,7 +198,7 @@ def test_the_gm_suite_hashes_with_sm3_and_signs_with_ed25519_and_sm2(settings):
 
 def test_an_event_sealed_before_is_refused_a_second_entry():
     (event,) = record(1)
-    services.seal_pending_events()
+    seal()
     with pytest.raises(IntegrityError), transaction.atomic():
         Entry.objects.create(
             index=1, event=event, leaf="{}", leaf_hash=b"\0" * 32, sealed_at=event.occurred_at

@@ -8,9 +8,9 @@ import pytest
 from django.db import connection
 
 from tests.conftest import run_tongban
-from tests.ledger.conftest import as_attacker, record
+from tests.ledger.conftest import as_attacker, record, seal
 from tongban.core.models import Event
-from tongban.ledger import append_only, services
+from tongban.ledger import append_only
 from tongban.ledger.models import Checkpoint, Entry, Log, Node
 from tongban.ledger.notes import NoteKey
 
@@ -25,7 +25,7 @@ def test_an_honest_ledger_verifies_and_keeps_verifying_as_it_grows(
     live_server, child_env, tmp_path
 ):
     record(30)
-    services.seal_pending_events(batch_size=8)
+    seal(batch_size=8)
     state = tmp_path / "checkpoint.txt"
     first = verify(live_server, child_env, "--state", str(state), "--sample", "10")
     assert first.returncode == 0, first.stdout + first.stderr
@@ -35,7 +35,7 @@ def test_an_honest_ledger_verifies_and_keeps_verifying_as_it_grows(
     assert state.read_text().startswith("tongban.localhost/ledger\n30\n")
 
     record(7)
-    services.seal_pending_events()
+    seal()
     key = run_tongban("ledger", "status", env=child_env).stdout.split("key          ")[1]
     second = verify(live_server, child_env, "--state", str(state), "--key", key.split()[0])
     assert second.returncode == 0, second.stdout + second.stderr
@@ -45,7 +45,7 @@ def test_an_honest_ledger_verifies_and_keeps_verifying_as_it_grows(
 
 def test_a_checkpoint_signed_by_another_key_is_refused(live_server, child_env):
     record(3)
-    services.seal_pending_events()
+    seal()
     stranger = NoteKey("tongban.localhost/ledger", "Ed25519", os.urandom(32)).vkey
     result = verify(live_server, child_env, "--key", stranger)
     assert result.returncode == 1
@@ -56,7 +56,7 @@ def test_a_rewritten_history_is_caught_by_whoever_kept_a_checkpoint(
     live_server, child_env, tmp_path
 ):
     record(10)
-    services.seal_pending_events()
+    seal()
     state = tmp_path / "checkpoint.txt"
     assert verify(live_server, child_env, "--state", str(state)).returncode == 0
 
@@ -71,7 +71,7 @@ def test_a_rewritten_history_is_caught_by_whoever_kept_a_checkpoint(
             [Event.objects.order_by("id").first().id],
         )
     record(2)
-    services.seal_pending_events()
+    seal()
     result = verify(live_server, child_env, "--state", str(state))
     assert result.returncode == 1
     assert "history was rewritten" in result.stdout
@@ -79,7 +79,7 @@ def test_a_rewritten_history_is_caught_by_whoever_kept_a_checkpoint(
 
 def test_an_altered_entry_is_caught_by_the_sample(live_server, child_env):
     record(5)
-    services.seal_pending_events()
+    seal()
     with as_attacker() as cursor:
         cursor.execute("""UPDATE ledger_entry SET leaf = REPLACE(leaf, '"n":0', '"n":9')""")
     result = verify(live_server, child_env, "--sample", "5")
@@ -89,7 +89,7 @@ def test_an_altered_entry_is_caught_by_the_sample(live_server, child_env):
 
 def test_audit_reports_through_its_exit_status(child_env):
     record(20)
-    services.seal_pending_events()
+    seal()
     clean = run_tongban("ledger", "audit", env=child_env)
     assert clean.returncode == 0 and "everything recomputes" in clean.stdout
     with as_attacker() as cursor:

@@ -3,9 +3,8 @@ that recomputes an entry's proof and explains it in zh-Hans, zh-Hant and English
 
 import pytest
 
-from tests.ledger.conftest import as_attacker, record
+from tests.ledger.conftest import as_attacker, record, seal
 from tongban.core.receipts import receipt_for
-from tongban.ledger import services
 from tongban.ledger.notes import open_note, parse_checkpoint, parse_vkey
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -14,7 +13,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 @pytest.fixture
 def sealed():
     events = record(9)
-    services.seal_pending_events()
+    seal()
     return events
 
 

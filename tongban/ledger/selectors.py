@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from tongban.core import crypto
+from tongban.core.models import Event
 from tongban.core.receipts import Receipt
 from tongban.ledger import merkle, tree
 from tongban.ledger.keys import published_keys
@@ -50,6 +51,19 @@ def published_size() -> int:
     return size or 0
 
 
+def published_tree() -> tuple[int, merkle.Hasher]:
+    """The latest signed size and the log's hasher, in one round trip (every proof needs both)."""
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT (SELECT {quote('tree_size')} FROM {quote(Checkpoint._meta.db_table)} "  # noqa: S608
+            f"ORDER BY {quote('id')} DESC LIMIT 1), (SELECT {quote('hash_suite')} FROM "
+            f"{quote(Log._meta.db_table)} WHERE {quote('id')} = 1)"
+        )
+        size, hash_suite = cursor.fetchone()
+    return size or 0, merkle.hasher_for(hash_suite or settings.TONGBAN_CRYPTO_SUITE)
+
+
 def checkpoints(*, before_size: int | None = None, limit: int = 20) -> list[Checkpoint]:
     """Signed checkpoints, newest first; `before_size` pages back to smaller trees."""
     found = Checkpoint.objects.order_by("-id")
@@ -60,6 +74,11 @@ def checkpoints(*, before_size: int | None = None, limit: int = 20) -> list[Chec
 
 def entry_at(index: int) -> Entry | None:
     return Entry.objects.filter(index=index).first()
+
+
+def unsealed_count() -> int:
+    """Outbox events not in the log yet (every entry seals exactly one event)."""
+    return Event.objects.count() - Entry.objects.count()
 
 
 def last_sealed() -> tuple[int, int, int | None] | None:
@@ -101,7 +120,7 @@ def fetch_hashes(
 
 def inclusion_proof(*, index: int, tree_size: int) -> tuple[bytes, list[bytes]]:
     """The leaf hash at `index` and its audit path in the tree of `tree_size` leaves."""
-    published = published_size()
+    published, hasher = published_tree()
     if not 1 <= tree_size <= published:
         raise ProofRequestInvalid(
             "tree_size",
@@ -113,13 +132,13 @@ def inclusion_proof(*, index: int, tree_size: int) -> tuple[bytes, list[bytes]]:
             "index", _("The index must be below the tree size (%(size)s).") % {"size": tree_size}
         )
     ranges = [(index, index + 1), *merkle.inclusion_ranges(index, tree_size)]
-    hashes = tree.range_hashes(hasher_of(current_log()), ranges, fetch_hashes)
+    hashes = tree.range_hashes(hasher, ranges, fetch_hashes)
     return hashes[0], hashes[1:]
 
 
 def consistency_proof(*, first: int, second: int) -> list[bytes]:
     """The proof that the tree of `first` leaves is a prefix of the tree of `second`."""
-    published = published_size()
+    published, hasher = published_tree()
     if not 1 <= second <= published:
         raise ProofRequestInvalid(
             "second",
@@ -133,7 +152,7 @@ def consistency_proof(*, first: int, second: int) -> list[bytes]:
             % {"size": second},
         )
     ranges = merkle.consistency_ranges(first, second)
-    return tree.range_hashes(hasher_of(current_log()), ranges, fetch_hashes)
+    return tree.range_hashes(hasher, ranges, fetch_hashes)
 
 
 def receipts_for(event_ids: list[int]) -> dict[int, Receipt]:

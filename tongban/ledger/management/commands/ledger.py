@@ -58,6 +58,8 @@ class Command(BaseCommand):
         self.stdout.write(
             f"tree size    {latest.tree_size} (signed {latest.signed_at:%Y-%m-%d %H:%M:%S%z})"
         )
+        waiting = selectors.unsealed_count()
+        self.stdout.write(f"waiting      {waiting} event(s) not sealed yet")
         for key in published_keys(log.origin):
             self.stdout.write(f"key          {key.vkey}")
 
