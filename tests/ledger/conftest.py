@@ -40,19 +40,13 @@ def settled(timeout: float = 300) -> None:
     """Wait until every event committed so far can be sealed.
 
     On PostgreSQL an event becomes sealable once no transaction older than its own is still
-    open anywhere on the server — other tests running in parallel hold such transactions
-    for a moment. SQLite has nothing to wait for."""
+    open in this database (`services.sealing_horizon`); SQLite has nothing to wait for."""
     if connection.vendor != "postgresql":
         return
     deadline = time.monotonic() + timeout
     while True:
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT max(txid) < pg_snapshot_xmin(pg_current_snapshot())::text::bigint "
-                "FROM core_event"
-            )
-            (ready,) = cursor.fetchone()
-        if ready is not False:
+        newest = Event.objects.order_by("-txid").values_list("txid", flat=True).first()
+        if newest is None or newest < services.sealing_horizon():
             return
         if time.monotonic() > deadline:
             pytest.fail(f"another session kept a transaction open for {timeout} s")

@@ -91,3 +91,14 @@ def test_a_rolled_back_concurrent_transaction_leaves_no_gap_and_blocks_nothing(w
     seal_all(expected=3)
     assert sealed_kinds() == ["kept", "after", "after"]
     assert list(Entry.objects.values_list("index", flat=True)) == [0, 1, 2]
+
+
+def test_a_transaction_open_in_another_database_does_not_hold_sealing_back(writers):
+    elsewhere = psycopg.connect(child_database_url().rsplit("/", 1)[0] + "/postgres")
+    try:
+        elsewhere.execute("SELECT pg_current_xact_id()")  # an old, open transaction elsewhere
+        record(3)
+        services.seal_pending_events()
+        assert Entry.objects.count() == 3
+    finally:
+        elsewhere.close()

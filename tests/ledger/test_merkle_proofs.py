@@ -2,6 +2,8 @@
 naive implementation of the RFC's definitions and with the project's verifiers."""
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from tests.ledger import reference
 from tongban.ledger import merkle, tree
@@ -107,3 +109,35 @@ def test_ranges_refuse_impossible_requests():
             merkle.consistency_ranges(first, second)
     with pytest.raises(ValueError):
         merkle.complete_subtrees(3, 7)  # not a range the RFC's recursion produces
+
+
+BIG = 5000  # levels 4, 8 and 12 are stored from 4096 leaves on
+BIG_LEAVES = [reference.leaf_hash(f"big {i}".encode()) for i in range(BIG)]
+BIG_RFC = reference.ReferenceTree(BIG_LEAVES)
+
+
+@pytest.fixture(scope="module")
+def big_store():
+    grown = MemoryStore()
+    for leaf in BIG_LEAVES:
+        grown.append(leaf)
+    return grown
+
+
+@settings(
+    max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(data=st.data())
+def test_proofs_in_larger_trees(big_store, data):
+    size = data.draw(st.integers(1, BIG), label="size")
+    index = data.draw(st.integers(0, size - 1), label="index")
+    first = data.draw(st.integers(1, size), label="first")
+    ranges = [(index, index + 1), *merkle.inclusion_ranges(index, size)]
+    leaf_hash, *proof = tree.range_hashes(SHA256, ranges, big_store.fetch)
+    assert proof == BIG_RFC.inclusion_proof(index, size)
+    merkle.verify_inclusion(SHA256, index, size, leaf_hash, proof, BIG_RFC.root(size))
+    consistency = tree.range_hashes(SHA256, merkle.consistency_ranges(first, size), big_store.fetch)
+    assert consistency == BIG_RFC.consistency_proof(first, size)
+    merkle.verify_consistency(
+        SHA256, first, size, consistency, BIG_RFC.root(first), BIG_RFC.root(size)
+    )

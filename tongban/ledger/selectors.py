@@ -91,31 +91,24 @@ def fetch_hashes(
 ) -> tuple[dict[int, bytes], dict[int, bytes]]:
     """Stored leaf hashes and node hashes, in one round trip."""
     quote = connection.ops.quote_name
+    found: tuple[dict[int, bytes], dict[int, bytes]] = ({}, {})
     parts, params = [], []
-    if leaf_indexes:
-        marks = ",".join(["%s"] * len(leaf_indexes))
-        # Names come from the models' metadata; values are parameters.
-        parts.append(
-            f"SELECT 0, {quote('index')}, {quote('leaf_hash')} FROM "  # noqa: S608
-            f"{quote(Entry._meta.db_table)} WHERE {quote('index')} IN ({marks})"
-        )
-        params += leaf_indexes
-    if node_slots:
-        marks = ",".join(["%s"] * len(node_slots))
-        parts.append(
-            f"SELECT 1, {quote('slot')}, {quote('hash')} FROM "  # noqa: S608
-            f"{quote(Node._meta.db_table)} WHERE {quote('slot')} IN ({marks})"
-        )
-        params += node_slots
-    leaves: dict[int, bytes] = {}
-    nodes: dict[int, bytes] = {}
-    if not parts:
-        return leaves, nodes
-    with connection.cursor() as cursor:
-        cursor.execute(" UNION ALL ".join(parts), params)
-        for kind, key, value in cursor.fetchall():
-            (nodes if kind else leaves)[key] = bytes(value)
-    return leaves, nodes
+    sources = ((Entry, "index", "leaf_hash", leaf_indexes), (Node, "slot", "hash", node_slots))
+    for kind, (model, key, value, wanted) in enumerate(sources):
+        if wanted:
+            # Names come from the models' metadata; values are parameters.
+            parts.append(
+                f"SELECT {kind}, {quote(key)}, {quote(value)} FROM "  # noqa: S608
+                f"{quote(model._meta.db_table)} WHERE {quote(key)} IN "
+                f"({','.join(['%s'] * len(wanted))})"
+            )
+            params += wanted
+    if parts:
+        with connection.cursor() as cursor:
+            cursor.execute(" UNION ALL ".join(parts), params)
+            for kind, key, value in cursor.fetchall():
+                found[kind][key] = bytes(value)
+    return found
 
 
 def inclusion_proof(*, index: int, tree_size: int) -> tuple[bytes, list[bytes]]:

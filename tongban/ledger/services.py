@@ -6,6 +6,8 @@ itself need sealing, for ever). Each batch is one transaction — entries, tree 
 signed checkpoint commit together or not at all, so a worker that dies mid-batch leaves
 nothing behind and the next run seals the same events once."""
 
+import datetime
+import json
 import time
 from dataclasses import dataclass
 
@@ -130,15 +132,11 @@ def _next_events(last: tuple[int, int, int | None] | None, limit: int) -> list[d
 
     SQLite has one writer at a time, so ids are allocated in commit order: every event after
     the last sealed id. On PostgreSQL a later id can commit first; events are taken in order
-    of their writing transaction's id, and only from transactions older than every
-    transaction still running (the snapshot's xmin): those are all finished, so nothing
-    earlier in that order can still commit."""
+    of their writing transaction's id, and only below `sealing_horizon()`: every transaction
+    below it has finished, so nothing earlier in that order can still commit."""
     events = Event.objects.all()
     if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint")
-            (horizon,) = cursor.fetchone()
-        events = events.filter(txid__lt=horizon)
+        events = events.filter(txid__lt=sealing_horizon())
         if last:
             _index, last_id, last_txid = last
             events = events.filter(txid__gte=last_txid).filter(
@@ -149,7 +147,59 @@ def _next_events(last: tuple[int, int, int | None] | None, limit: int) -> list[d
         if last:
             events = events.filter(id__gt=last[1])
         events = events.order_by("id")
-    return list(events.values(*EVENT_FIELDS)[:limit])
+    # The ORM builds the query; the rows are read raw, because the per-row converters would
+    # cost as much as everything else sealing does (bench/ledger.py).
+    sql, params = events.values_list(*EVENT_FIELDS)[:limit].query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    return [_event(row) for row in rows]
+
+
+def _event(row: tuple) -> dict:
+    """One raw outbox row as the leaf encoder wants it (payload parsed, time aware, UTC)."""
+    event = dict(zip(EVENT_FIELDS, row, strict=True))
+    moment = event["occurred_at"]
+    if isinstance(moment, str):  # SQLite keeps UTC timestamps as text ...
+        moment = datetime.datetime.fromisoformat(moment)
+    if moment.tzinfo is None:  # ... and hands them back naive
+        moment = moment.replace(tzinfo=datetime.UTC)
+    event["occurred_at"] = moment
+    event["payload"] = json.loads(event["payload"])
+    return event
+
+
+XID_WRAP = 1 << 32
+
+
+def sealing_horizon() -> int:
+    """PostgreSQL: the oldest transaction id that may still add an event to this database's
+    outbox; every transaction below it has committed or rolled back.
+
+    1. The snapshot's xmax: every transaction id below it was handed out before this moment.
+    2. Of those, the ones still running here are in pg_stat_activity (`backend_xid`, visible
+       to any role) or, once prepared, in pg_prepared_xacts — read in that order, so one that
+       moves from running to prepared in between is seen in one of them. A transaction that
+       ended before the read is visible to the next statement.
+    Transactions in other databases of the same server cannot write here and do not hold
+    sealing back (the snapshot's xmin would: it spans the whole server). The 32-bit ids of
+    those views are widened against the next transaction id read afterwards."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_snapshot_xmax(pg_current_snapshot())::text::bigint")
+        (handed_out,) = cursor.fetchone()
+        cursor.execute("SELECT pg_stat_clear_snapshot()")  # fresh activity, not this txn's copy
+        cursor.execute(
+            "SELECT backend_xid::text::bigint FROM pg_stat_activity WHERE datname = "
+            "current_database() AND backend_xid IS NOT NULL AND pid <> pg_backend_pid() "
+            "UNION ALL SELECT transaction::text::bigint FROM pg_prepared_xacts "
+            "WHERE database = current_database()"
+        )
+        running = [xid for (xid,) in cursor.fetchall()]
+        cursor.execute("SELECT pg_snapshot_xmax(pg_current_snapshot())::text::bigint")
+        (next_xid,) = cursor.fetchone()
+    epoch = next_xid - next_xid % XID_WRAP
+    widened = [epoch + xid if epoch + xid < next_xid else epoch + xid - XID_WRAP for xid in running]
+    return min([handed_out, *widened])
 
 
 def _insert(model: type[models.Model], columns: tuple[str, ...], rows: list[tuple]) -> None:

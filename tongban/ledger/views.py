@@ -49,6 +49,7 @@ def overview(request):
     """What the ledger is, how big it is, how to check it."""
     latest = selectors.latest_checkpoint()
     log = selectors.current_log()
+    origin = log.origin if log else settings.TONGBAN_LEDGER_ORIGIN
     index = request.GET.get("index", "").strip()
     error = ""
     if index:
@@ -60,9 +61,9 @@ def overview(request):
         "ledger/overview.html",
         {
             "checkpoint": latest,
-            "origin": _origin(),
+            "origin": origin,
             "hash_name": log.get_hash_suite_display() if log else "",
-            "keys": published_keys(_origin()),
+            "keys": published_keys(origin),
             "index": index,
             "error": error,
         },
