@@ -120,7 +120,11 @@ def verify_remote(
 
     if earlier.size > latest.size:
         raise VerificationFailed(f"the log shrank from {earlier.size} to {latest.size} entries")
-    if earlier.size:
+    if earlier.size == latest.size:
+        if earlier.root_hash != latest.root_hash:
+            raise VerificationFailed(f"two different trees of {latest.size} entries were signed")
+        say("✓ no entries since the earlier checkpoint; both sign the same tree")
+    elif earlier.size:
         proof = server.json(
             "/api/v1/ledger/proof/consistency", first=earlier.size, second=latest.size
         )
