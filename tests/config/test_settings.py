@@ -42,6 +42,8 @@ def test_production_settings_pass_the_deploy_check(tongban_command, tmp_path):
         "TONGBAN_ALLOWED_HOSTS": "services.example.gov.cn",
         "TONGBAN_DATA_KEYS": f"k1:{key}",
         "TONGBAN_INDEX_KEY": key,
+        "TONGBAN_LEDGER_ORIGIN": "services.example.gov.cn/ledger",
+        "TONGBAN_LEDGER_KEYS": f"ed25519:{key}",
     }
     result = tongban_command("check", "--deploy", "--fail-level", "WARNING", env=production)
     assert result.returncode == 0, result.stderr

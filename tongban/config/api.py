@@ -6,8 +6,9 @@ from ninja import NinjaAPI
 from ninja.security import django_auth
 
 from tongban.core.api import install_error_handlers
-from tongban.licences.api import router as licences_router
 from tongban.identity.api import router as identity_router
+from tongban.ledger.api import router as ledger_router
+from tongban.licences.api import router as licences_router
 
 api = NinjaAPI(
     title="Tongban API",
@@ -20,3 +21,4 @@ install_error_handlers(api)
 api.add_router("/licences/", licences_router)
 api.add_router("/identity/", identity_router)
 api.add_router("/catalog/", "tongban.catalog.api.router")
+api.add_router("/ledger/", ledger_router)

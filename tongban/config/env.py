@@ -7,6 +7,7 @@ import base64
 import binascii
 import json
 import os
+import re
 import secrets
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -155,3 +156,91 @@ def _generated_keys(var_dir: Path) -> dict:
             with os.fdopen(fd, "w") as handle:
                 json.dump(keys, handle)
     return json.loads(path.read_text())
+
+
+LEDGER_ORIGIN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._~:/-]{0,199}$")
+LEDGER_KEY_BYTES = {"ed25519": (32,), "sm2": (32, 64)}  # sm2: private key, public key (x || y)
+
+
+def ledger_origin(environ, production: bool) -> str:
+    """The ledger's origin (`TONGBAN_LEDGER_ORIGIN`): the first line of every checkpoint and the
+    name of its signing keys, a schema-less URL such as `services.example.gov.cn/ledger`."""
+    value = environ.get("TONGBAN_LEDGER_ORIGIN", "").strip()
+    if not value:
+        if production:
+            raise SettingError("TONGBAN_LEDGER_ORIGIN is required when TONGBAN_ENV=production")
+        return "tongban.localhost/ledger"
+    if not LEDGER_ORIGIN.match(value):
+        raise SettingError(
+            "TONGBAN_LEDGER_ORIGIN must look like host.example/ledger "
+            "(letters, digits and . _ ~ : / - only, at most 200)"
+        )
+    return value
+
+
+def ledger_keys(
+    environ, var_dir: Path, production: bool, crypto_suite: str
+) -> list[tuple[str, str, str]]:
+    """Checkpoint signing keys (`TONGBAN_LEDGER_KEYS`), comma-separated, newest first:
+    `ed25519:base64(32-byte seed)` and `sm2:base64(32-byte private):base64(64-byte public)`.
+
+    The first key of each algorithm signs (Ed25519 always, SM2 too with the `gm` suite); every
+    key listed is published, so checkpoints signed before a rotation still verify. Outside
+    production they are generated once into var/ledger_keys when not set. Returns
+    (algorithm, private base64, public base64 or "") tuples."""
+    raw = environ.get("TONGBAN_LEDGER_KEYS", "").strip()
+    if not raw:
+        if production:
+            raise SettingError("TONGBAN_LEDGER_KEYS is required when TONGBAN_ENV=production")
+        raw = _generated_ledger_keys(var_dir)
+    keys = []
+    for item in raw.split(","):
+        algorithm, _sep, rest = item.strip().partition(":")
+        sizes = LEDGER_KEY_BYTES.get(algorithm)
+        parts = rest.split(":") if rest else []
+        if sizes is None or len(parts) != len(sizes):
+            raise SettingError(
+                "TONGBAN_LEDGER_KEYS must look like ed25519:base64seed[,sm2:base64private:"
+                "base64public]"
+            )
+        for part, size in zip(parts, sizes, strict=True):
+            try:
+                decoded = base64.b64decode(part, validate=True)
+            except (binascii.Error, ValueError):
+                raise SettingError("TONGBAN_LEDGER_KEYS must hold base64-encoded keys") from None
+            if len(decoded) != size:
+                raise SettingError(
+                    f"TONGBAN_LEDGER_KEYS: {algorithm} keys are {' and '.join(map(str, sizes))}"
+                    " bytes"
+                )
+        keys.append((algorithm, parts[0], parts[1] if len(parts) > 1 else ""))
+    if len({private for _algorithm, private, _public in keys}) != len(keys):
+        raise SettingError("TONGBAN_LEDGER_KEYS has a key twice")
+    if not any(algorithm == "ed25519" for algorithm, _private, _public in keys):
+        raise SettingError("TONGBAN_LEDGER_KEYS needs an ed25519 key")
+    if crypto_suite == "gm" and not any(algorithm == "sm2" for algorithm, _p, _q in keys):
+        raise SettingError("TONGBAN_LEDGER_KEYS needs an sm2 key when TONGBAN_CRYPTO_SUITE=gm")
+    return keys
+
+
+def _generated_ledger_keys(var_dir: Path) -> str:
+    """An Ed25519 and an SM2 key, made once (an Ed25519 seed is any 32 random bytes)."""
+    path = var_dir / "ledger_keys"
+    if not path.exists():
+        import gmssl_pyx
+
+        var_dir.mkdir(parents=True, exist_ok=True)
+        sm2_public, sm2_private = gmssl_pyx.sm2_key_generate()
+        seed, private, public = (
+            base64.b64encode(key).decode()
+            for key in (secrets.token_bytes(32), sm2_private, sm2_public)
+        )
+        value = f"ed25519:{seed},sm2:{private}:{public}"
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:  # another process created it first: use theirs
+            pass
+        else:
+            with os.fdopen(fd, "w") as handle:
+                handle.write(value)
+    return path.read_text().strip()

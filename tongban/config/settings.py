@@ -24,6 +24,9 @@ if PRODUCTION and not ALLOWED_HOSTS:
 CSRF_TRUSTED_ORIGINS = env.word_list(os.environ, "TONGBAN_CSRF_TRUSTED_ORIGINS")
 TONGBAN_CRYPTO_SUITE = env.choice(os.environ, "TONGBAN_CRYPTO_SUITE", env.CRYPTO_SUITES, "intl")
 TONGBAN_DATA_KEYS, TONGBAN_INDEX_KEY = env.crypto_keys(os.environ, VAR_DIR, PRODUCTION)
+# The tamper-evident ledger (tongban.ledger): its origin and checkpoint signing keys.
+TONGBAN_LEDGER_ORIGIN = env.ledger_origin(os.environ, PRODUCTION)
+TONGBAN_LEDGER_KEYS = env.ledger_keys(os.environ, VAR_DIR, PRODUCTION, TONGBAN_CRYPTO_SUITE)
 
 DATABASES = {"default": env.database(os.environ, VAR_DIR)}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -51,6 +54,7 @@ INSTALLED_APPS = [
     "tongban.portal",
     "tongban.licences",
     "tongban.demo",
+    "tongban.ledger",
 ]
 
 MIDDLEWARE = [

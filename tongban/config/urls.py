@@ -21,6 +21,7 @@ urlpatterns = [
     path("", include("tongban.identity.urls")),
     path("govstack/registration/", govstack_registration.urls),
     path("", include("tongban.catalog.urls")),
+    path("ledger/", include("tongban.ledger.urls")),
     path("", include("tongban.portal.urls")),
 ]
 

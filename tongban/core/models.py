@@ -177,6 +177,23 @@ class CalendarDay(models.Model):
             )
 
 
+class CurrentTransactionId(models.Func):
+    """The writing transaction's id on PostgreSQL (`pg_current_xact_id()`); NULL elsewhere.
+
+    On PostgreSQL a later sequence id can commit before an earlier one, so a reader that
+    follows ids alone can skip an event. With the transaction id a consumer waits until every
+    transaction that could still add an earlier event has finished (docs/decisions/0031).
+    SQLite has one writer at a time: there, id order is commit order."""
+
+    output_field = models.BigIntegerField()
+
+    def as_sql(self, compiler, connection, **extra_context):
+        return "NULL", []
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        return "(pg_current_xact_id()::text::bigint)", []
+
+
 class Event(models.Model):
     """A domain event in the transactional outbox (发件箱).
 
@@ -192,12 +209,23 @@ class Event(models.Model):
     on_behalf_of = models.CharField(_("on behalf of"), max_length=100, blank=True)
     request_id = models.CharField(_("request id"), max_length=64, blank=True)
     occurred_at = models.DateTimeField(_("occurred at"), db_index=True)
+    txid = models.BigIntegerField(
+        _("writing transaction"), null=True, editable=False, db_default=CurrentTransactionId()
+    )
 
     class Meta:
         ordering = ["id"]
         verbose_name = _("domain event")
         verbose_name_plural = _("domain events")
-        indexes = [models.Index(fields=["subject_type", "subject_id"], name="event_subject")]
+        indexes = [
+            models.Index(fields=["subject_type", "subject_id"], name="event_subject"),
+            # Only PostgreSQL fills `txid`; on SQLite the index stays empty and costs nothing.
+            models.Index(
+                fields=["txid", "id"],
+                name="event_commit_order",
+                condition=models.Q(txid__isnull=False),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.kind} {self.subject_type}:{self.subject_id}"

@@ -1,0 +1,138 @@
+"""The ledger's leaf: one outbox event as canonical JSON (docs/ledger.md, "Leaf encoding").
+
+    {"actor":"identity.account:12","event":381,"kind":"intake.application.decided",
+     "occurred_at":"2026-11-27T06:25:11.123456Z","on_behalf_of":"","payload":{...},
+     "subject_id":"55","subject_type":"intake.application","v":1}
+
+Canonical means one byte string per event, so anyone can re-encode and re-hash it:
+- the JSON text of Python's `json.dumps(..., sort_keys=True, ensure_ascii=False,
+  separators=(",", ":"))`: object keys sorted by code point, no whitespace outside strings,
+  non-ASCII characters as themselves, `"` `\\` and control characters escaped as JSON requires;
+- encoded in UTF-8; a lone surrogate (which UTF-8 cannot carry) is written as its `\\uXXXX`
+  escape; numbers that are not finite become the strings "NaN", "Infinity", "-Infinity";
+- `occurred_at` in UTC with microseconds and a `Z`; `v` is the leaf format version (1).
+
+Events carry no personal data by contract (`record_event`). As a second line of defence the
+leaf never does either: a checksum-valid resident ID number (GB 11643) or a mainland mobile
+number anywhere in it is replaced by `[redacted:<keyed hash>]` (HMAC with the index key, the
+log's hash), so equal values stay linkable for an auditor but cannot be read back."""
+
+import datetime
+import json
+import math
+import re
+from typing import Any
+
+from stdnum.cn import ric
+
+LEAF_VERSION = 1
+EVENT_FIELDS = (
+    "id",
+    "kind",
+    "subject_type",
+    "subject_id",
+    "actor",
+    "on_behalf_of",
+    "occurred_at",
+    "payload",
+)
+# A resident ID number (18 characters, checked below) or a mainland mobile number, standing
+# alone between non-digits. One pass, so a replacement is never scanned again.
+PERSONAL_NUMBER = re.compile(
+    r"(?<![0-9])(?:(?P<id>[1-9][0-9]{16}[0-9Xx])|(?:\+?86[- ]?)?(?P<mobile>1[3-9][0-9]{9}))"
+    r"(?![0-9])"
+)
+NON_FINITE = {math.inf: "Infinity", -math.inf: "-Infinity"}
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(
+        value, sort_keys=True, ensure_ascii=False, separators=(",", ":"), allow_nan=False
+    )
+
+
+def canonical_json(value: Any) -> bytes:
+    """The canonical UTF-8 JSON bytes of `value` (see the module docstring)."""
+    try:
+        text = _dumps(value)
+    except ValueError:  # a number that is not finite
+        text = _dumps(_finite(value))
+    return text.encode("utf-8", "backslashreplace")
+
+
+def _finite(value: Any) -> Any:
+    if isinstance(value, float) and not math.isfinite(value):
+        return "NaN" if math.isnan(value) else NON_FINITE[value]
+    if isinstance(value, dict):
+        return {key: _finite(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_finite(item) for item in value]
+    return value
+
+
+def utc_timestamp(moment: datetime.datetime) -> str:
+    utc = moment.astimezone(datetime.UTC).replace(tzinfo=None)
+    return utc.isoformat(timespec="microseconds") + "Z"
+
+
+class Redactor:
+    """Replaces personal identifiers found in a leaf by keyed hashes of them."""
+
+    def __init__(self, keyed_hash):
+        self.keyed_hash = keyed_hash  # bytes -> bytes
+
+    def token(self, value: str) -> str:
+        digest = self.keyed_hash(f"ledger.redacted\x00{value.upper()}".encode())
+        return f"[redacted:{digest.hex()[:32]}]"
+
+    def text(self, value: str) -> str:
+        return PERSONAL_NUMBER.sub(self._replace, value) if len(value) >= 11 else value
+
+    def _replace(self, match: re.Match) -> str:
+        if match.group("mobile"):
+            return self.token(match.group("mobile"))
+        number = match.group("id").upper()
+        if ric.calc_check_digit(number) == number[17]:
+            return self.token(number)
+        return match.group(0)
+
+    def value(self, value: Any) -> Any:
+        if isinstance(value, str):
+            return self.text(value)
+        if isinstance(value, int) and not isinstance(value, bool) and value >= 10**10:
+            redacted = self.text(str(value))
+            return value if redacted == str(value) else redacted
+        if isinstance(value, dict):
+            return {self.text(str(key)): self.value(item) for key, item in value.items()}
+        if isinstance(value, list | tuple):
+            return [self.value(item) for item in value]
+        return value
+
+
+def leaf_document(event: dict[str, Any]) -> dict[str, Any]:
+    """The leaf's fields for an outbox event given as a dict of `EVENT_FIELDS`."""
+    return {
+        "v": LEAF_VERSION,
+        "event": event["id"],
+        "kind": event["kind"],
+        "subject_type": event["subject_type"],
+        "subject_id": event["subject_id"],
+        "actor": event["actor"],
+        "on_behalf_of": event["on_behalf_of"],
+        "occurred_at": utc_timestamp(event["occurred_at"]),
+        "payload": event["payload"],
+    }
+
+
+# Every identifier the redactor replaces is a run of at least 11 ASCII digits in the JSON.
+DIGIT_RUN = re.compile(rb"[0-9]{11}")
+
+
+def encode_leaf(event: dict[str, Any], redactor: Redactor) -> bytes:
+    """The leaf bytes that are hashed into the log for one event: the redacted document as
+    canonical JSON. Most leaves hold no run of 11 digits, so the walk is skipped for them."""
+    document = leaf_document(event)
+    leaf = canonical_json(document)
+    if DIGIT_RUN.search(leaf):
+        leaf = canonical_json(redactor.value(document))
+    return leaf

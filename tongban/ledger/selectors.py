@@ -1,0 +1,222 @@
+"""Reads of the ledger: entries, checkpoints, proofs, receipts. Proofs cost one query."""
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import connection
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from tongban.core import crypto
+from tongban.core.models import Event
+from tongban.core.receipts import Receipt
+from tongban.ledger import merkle, tree
+from tongban.ledger.keys import published_keys
+from tongban.ledger.leaves import Redactor
+from tongban.ledger.models import Checkpoint, Entry, Log, Node
+from tongban.ledger.notes import NoteError, TreeHead, open_note, parse_checkpoint
+
+
+class ProofRequestInvalid(ValueError):
+    """A proof was asked for sizes or indexes the published log cannot answer."""
+
+    def __init__(self, field: str, message: str):
+        self.field, self.message = field, message
+        super().__init__(message)
+
+
+def current_log() -> Log | None:
+    return Log.objects.filter(pk=1).first()
+
+
+def hasher_of(log: Log | None) -> merkle.Hasher:
+    """The log's hash function; before the first entry, the one it will get."""
+    return merkle.hasher_for(log.hash_suite if log else settings.TONGBAN_CRYPTO_SUITE)
+
+
+def redactor_of(log: Log) -> Redactor:
+    """Keyed hashes for identifiers found in leaves: the index key with the log's hash."""
+    key = crypto.b64decode(settings.TONGBAN_INDEX_KEY)
+    keyed = crypto.suite(log.hash_suite).keyed_hash
+    return Redactor(lambda data: keyed(key, data))
+
+
+def latest_checkpoint() -> Checkpoint | None:
+    return Checkpoint.objects.order_by("-id").first()
+
+
+def published_size() -> int:
+    """The size of the latest signed tree: what proofs may refer to."""
+    size = Checkpoint.objects.order_by("-id").values_list("tree_size", flat=True).first()
+    return size or 0
+
+
+def published_tree() -> tuple[int, merkle.Hasher]:
+    """The latest signed size and the log's hasher, in one round trip (every proof needs both)."""
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT (SELECT {quote('tree_size')} FROM {quote(Checkpoint._meta.db_table)} "  # noqa: S608
+            f"ORDER BY {quote('id')} DESC LIMIT 1), (SELECT {quote('hash_suite')} FROM "
+            f"{quote(Log._meta.db_table)} WHERE {quote('id')} = 1)"
+        )
+        size, hash_suite = cursor.fetchone()
+    return size or 0, merkle.hasher_for(hash_suite or settings.TONGBAN_CRYPTO_SUITE)
+
+
+def checkpoints(*, before_size: int | None = None, limit: int = 20) -> list[Checkpoint]:
+    """Signed checkpoints, newest first; `before_size` pages back to smaller trees."""
+    found = Checkpoint.objects.order_by("-id")
+    if before_size is not None:
+        found = found.filter(tree_size__lt=before_size)
+    return list(found[:limit])
+
+
+def entry_at(index: int) -> Entry | None:
+    return Entry.objects.filter(index=index).first()
+
+
+def unsealed_count() -> int:
+    """Outbox events not in the log yet (every entry seals exactly one event)."""
+    return Event.objects.count() - Entry.objects.count()
+
+
+def last_sealed() -> tuple[int, int, int | None] | None:
+    """(index, event id, event's transaction id) of the newest entry, or None."""
+    return Entry.objects.order_by("-index").values_list("index", "event_id", "event__txid").first()
+
+
+def fetch_hashes(
+    leaf_indexes: list[int], node_slots: list[int]
+) -> tuple[dict[int, bytes], dict[int, bytes]]:
+    """Stored leaf hashes and node hashes, in one round trip."""
+    quote = connection.ops.quote_name
+    found: tuple[dict[int, bytes], dict[int, bytes]] = ({}, {})
+    parts, params = [], []
+    sources = ((Entry, "index", "leaf_hash", leaf_indexes), (Node, "slot", "hash", node_slots))
+    for kind, (model, key, value, wanted) in enumerate(sources):
+        if wanted:
+            # Names come from the models' metadata; values are parameters.
+            parts.append(
+                f"SELECT {kind}, {quote(key)}, {quote(value)} FROM "  # noqa: S608
+                f"{quote(model._meta.db_table)} WHERE {quote(key)} IN "
+                f"({','.join(['%s'] * len(wanted))})"
+            )
+            params += wanted
+    if parts:
+        with connection.cursor() as cursor:
+            cursor.execute(" UNION ALL ".join(parts), params)
+            for kind, key, value in cursor.fetchall():
+                found[kind][key] = bytes(value)
+    return found
+
+
+def inclusion_proof(*, index: int, tree_size: int) -> tuple[bytes, list[bytes]]:
+    """The leaf hash at `index` and its audit path in the tree of `tree_size` leaves."""
+    published, hasher = published_tree()
+    if not 1 <= tree_size <= published:
+        raise ProofRequestInvalid(
+            "tree_size",
+            _("The tree size must be between 1 and %(size)s, the latest signed size.")
+            % {"size": published},
+        )
+    if not 0 <= index < tree_size:
+        raise ProofRequestInvalid(
+            "index", _("The index must be below the tree size (%(size)s).") % {"size": tree_size}
+        )
+    ranges = [(index, index + 1), *merkle.inclusion_ranges(index, tree_size)]
+    hashes = tree.range_hashes(hasher, ranges, fetch_hashes)
+    return hashes[0], hashes[1:]
+
+
+def consistency_proof(*, first: int, second: int) -> list[bytes]:
+    """The proof that the tree of `first` leaves is a prefix of the tree of `second`."""
+    published, hasher = published_tree()
+    if not 1 <= second <= published:
+        raise ProofRequestInvalid(
+            "second",
+            _("The second size must be between 1 and %(size)s, the latest signed size.")
+            % {"size": published},
+        )
+    if not 1 <= first <= second:
+        raise ProofRequestInvalid(
+            "first",
+            _("The first size must be between 1 and the second size (%(size)s).")
+            % {"size": second},
+        )
+    ranges = merkle.consistency_ranges(first, second)
+    return tree.range_hashes(hasher, ranges, fetch_hashes)
+
+
+def receipts_for(event_ids: list[int]) -> dict[int, Receipt]:
+    """The ledger's answer to `tongban.core.receipts`: sealed events' indexes and pages."""
+    found = Entry.objects.filter(event_id__in=event_ids).values_list("event_id", "index")
+    return {
+        event_id: Receipt(index, reverse("ledger:verify", args=[index]))
+        for event_id, index in found
+    }
+
+
+@dataclass(frozen=True)
+class Verification:
+    """What the verify page shows: an entry, the signed checkpoint it was checked against,
+    the recomputed proof, and the outcome of each check."""
+
+    entry: Entry
+    checkpoint: Checkpoint
+    head: TreeHead | None
+    hash_name: str
+    leaf_hash: bytes
+    signed_by: list[str]
+    proof: list[bytes]
+    included: bool
+
+    @property
+    def signature_valid(self) -> bool:
+        return self.head is not None
+
+    @property
+    def verified(self) -> bool:
+        return self.signature_valid and self.included
+
+
+def verification_of(index: int) -> Verification | None:
+    """Recompute, on the server, the proof that entry `index` is in the latest signed tree.
+
+    The leaf hash is recomputed from the leaf shown, the checkpoint's signature is checked
+    with the published keys, and the inclusion proof is verified against the signed root with
+    the same function an independent client uses. None while the entry is not sealed."""
+    checkpoint = latest_checkpoint()
+    entry = entry_at(index)
+    log = current_log()
+    if entry is None or checkpoint is None or log is None or index >= checkpoint.tree_size:
+        return None
+    hasher = hasher_of(log)
+    leaf_hash = hasher.leaf(entry.leaf.encode())
+    head, signed_by = None, []
+    try:
+        text, keys = open_note(checkpoint.note, published_keys(log.origin))
+        signed = parse_checkpoint(text)
+        if (signed.origin, signed.size) == (log.origin, checkpoint.tree_size):
+            head, signed_by = signed, [f"{key.algorithm} {key.key_id.hex()}" for key in keys]
+    except NoteError:
+        pass
+    proof: list[bytes] = []
+    included = False
+    try:
+        _stored, proof = inclusion_proof(index=index, tree_size=checkpoint.tree_size)
+        if head is not None:
+            merkle.verify_inclusion(hasher, index, head.size, leaf_hash, proof, head.root_hash)
+            included = True
+    except (merkle.ProofError, tree.MissingHash):
+        included = False
+    return Verification(
+        entry=entry,
+        checkpoint=checkpoint,
+        head=head,
+        hash_name=log.get_hash_suite_display(),
+        leaf_hash=leaf_hash,
+        signed_by=signed_by,
+        proof=proof,
+        included=included,
+    )
