@@ -15,3 +15,4 @@ api = NinjaAPI(
     auth=django_auth,
 )
 install_error_handlers(api)
+api.add_router("/exchange/", "tongban.exchange.api.router")

@@ -37,9 +37,11 @@ INSTALLED_APPS = [
     "ninja",
     "django_tasks",
     "django_tasks_db",
+    "oauth2_provider",
     "tongban.core",
     "tongban.identity",
     "tongban.portal",
+    "tongban.exchange",
     "tongban.demo",
 ]
 
@@ -123,6 +125,17 @@ TASKS = {
 # A worker that has not written a heartbeat for this long is considered gone (see /readyz).
 TONGBAN_WORKER_HEARTBEAT_SECONDS = 15
 TONGBAN_WORKER_STALE_SECONDS = 60
+
+# Exchange (issue 6): system clients use OAuth 2 client credentials at /o/token/ (ADR 0051).
+# Only what that grant needs; the identity app's OIDC settings merge into this dict.
+OAUTH2_PROVIDER = {
+    "ACCESS_TOKEN_EXPIRE_SECONDS": 3600,
+    "SCOPES": {"exchange": "Read registry data under grants"},
+}
+OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"
+# Addresses or CIDR blocks of information mediators (X-Road security servers) trusted to name
+# the calling system in the Information-Mediator-Client header; empty: none trusted.
+TONGBAN_TRUSTED_MEDIATORS = env.networks(os.environ, "TONGBAN_TRUSTED_MEDIATORS")
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

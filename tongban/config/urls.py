@@ -5,6 +5,7 @@ from django.urls import include, path
 
 from tongban.config.api import api
 from tongban.core import views as core_views
+from tongban.exchange.govstack import registries_api
 from tongban.portal import views as portal_views
 
 urlpatterns = [
@@ -13,6 +14,9 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
+    path("o/", include("oauth2_provider.urls", namespace="oauth2_provider")),
+    path("govstack/registries/", registries_api.urls),
+    path("", include("tongban.exchange.urls")),
     path("", include("tongban.portal.urls")),
 ]
 

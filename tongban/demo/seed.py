@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 
-from tongban.demo import city
+from tongban.demo import city, registries
 
 
 @dataclass
@@ -25,7 +25,7 @@ class SeedReport:
         return sum(n for (_what, status), n in self.counts.items() if status != "unchanged")
 
 
-STEPS = [city.seed]
+STEPS = [city.seed, registries.seed]
 
 
 @transaction.atomic
