@@ -8,7 +8,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Header, Router, Schema
+from ninja import Header, Router, Schema, Status
 from ninja.security import HttpBearer
 from pydantic import Field, StrictStr
 from pydantic import ValidationError as PydanticError
@@ -83,7 +83,7 @@ class CorrectionOut(Schema):
 
 
 def _refused(refusal: gateway.AccessRefused):
-    return refusal.status, error(refusal.code, str(refusal.message))
+    return Status(refusal.status, error(refusal.code, str(refusal.message)))
 
 
 def _body_schema(model) -> dict:
@@ -123,19 +123,24 @@ def lookup(request):
     except gateway.AccessRefused as refusal:
         return _refused(refusal)
     if not disclosure.found:
-        return 404, error("no_record", _("The registry holds no record about this subject."))
+        return Status(
+            404, error("no_record", _("The registry holds no record about this subject."))
+        )
     registry = disclosure.registry
-    return 200, {
-        "record_id": str(disclosure.record.uid),
-        "version": disclosure.record.version,
-        "fields": disclosure.values,
-        "source": {
-            "registry": registry.code,
-            "registry_name": registry.name,
-            "department": registry.department.name,
+    return Status(
+        200,
+        {
+            "record_id": str(disclosure.record.uid),
+            "version": disclosure.record.version,
+            "fields": disclosure.values,
+            "source": {
+                "registry": registry.code,
+                "registry_name": registry.name,
+                "department": registry.department.name,
+            },
+            "access_id": disclosure.access_id,
         },
-        "access_id": disclosure.access_id,
-    }
+    )
 
 
 @router.get("/grants", response={200: list[GrantOut], **errors(401)}, summary="My grants")
@@ -143,19 +148,22 @@ def my_grants(request):
     """The calling system's grants, whatever their status."""
     caller: Caller = request.auth
     if caller.client is None:
-        return 401, error(caller.problem, str(gateway.REFUSALS[caller.problem][1]))
-    return 200, [
-        {
-            "id": g.pk,
-            "resource": g.resource.code,
-            "registry": g.resource.registry.code,
-            "fields": g.fields,
-            "purpose": g.purpose,
-            "status": g.status,
-            "expires_on": g.expires_on,
-        }
-        for g in selectors.grants_of_client(caller.client).select_related("resource__registry")
-    ]
+        return Status(401, error(caller.problem, str(gateway.REFUSALS[caller.problem][1])))
+    return Status(
+        200,
+        [
+            {
+                "id": g.pk,
+                "resource": g.resource.code,
+                "registry": g.resource.registry.code,
+                "fields": g.fields,
+                "purpose": g.purpose,
+                "status": g.status,
+                "expires_on": g.expires_on,
+            }
+            for g in selectors.grants_of_client(caller.client).select_related("resource__registry")
+        ],
+    )
 
 
 @router.post(
@@ -170,7 +178,7 @@ def raise_correction(
     allowed to read that field; looking the record up is logged like any access."""
     caller: Caller = request.auth
     if not 8 <= len(idempotency_key) <= 64:
-        return 422, error("invalid", _("Idempotency-Key has 8 to 64 characters."))
+        return Status(422, error("invalid", _("Idempotency-Key has 8 to 64 characters.")))
     try:
         disclosure = gateway.fetch(
             caller=caller,
@@ -183,7 +191,9 @@ def raise_correction(
     except gateway.AccessRefused as refusal:
         return _refused(refusal)
     if not disclosure.found:
-        return 404, error("no_record", _("The registry holds no record about this subject."))
+        return Status(
+            404, error("no_record", _("The registry holds no record about this subject."))
+        )
     correction = services.raise_correction(
         actor=caller.client,
         record=disclosure.record,
@@ -194,4 +204,4 @@ def raise_correction(
         idempotency_key=idempotency_key,
         case_reference=body.case_reference,
     )
-    return 201, {"id": correction.pk, "status": correction.status, "due": correction.due}
+    return Status(201, {"id": correction.pk, "status": correction.status, "due": correction.due})

@@ -18,7 +18,7 @@ from urllib.parse import unquote
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
-from ninja import NinjaAPI, Query, Schema
+from ninja import NinjaAPI, Query, Schema, Status
 from ninja.security import HttpBearer
 from pydantic import Field
 
@@ -166,14 +166,14 @@ def _header(request, name: str) -> str:
 
 
 def _refused(refusal: gateway.AccessRefused):
-    return refusal.status, error(refusal.code, str(refusal.message))
+    return Status(refusal.status, error(refusal.code, str(refusal.message)))
 
 
 def _writer(request):
     """The calling system for a write, or an error answer."""
     caller = _caller(request)
     if caller.client is None:
-        return None, (401, error(caller.problem, str(gateway.REFUSALS[caller.problem][1])))
+        return None, Status(401, error(caller.problem, str(gateway.REFUSALS[caller.problem][1])))
     if not caller.mediator_client:
         return None, (
             400,
@@ -216,7 +216,7 @@ def _matching(registry: Registry, query: dict) -> QuerySet[Record]:
 
 
 def _no_registry():
-    return 404, error("unknown_registry", str(gateway.REFUSALS["unknown_registry"][1]))
+    return Status(404, error("unknown_registry", str(gateway.REFUSALS["unknown_registry"][1])))
 
 
 # -- MyPersonalDataUsage (registered before /data/{registryName}/{versionNumber}) ----------
@@ -246,33 +246,38 @@ def personal_data_usage(request, userId: str = Query(...), databaseId: str = Que
     code, or `*` for all. Only systems allowed to act for citizens (the portal) may ask."""
     caller = _caller(request)
     if caller.client is None:
-        return 401, error(caller.problem, str(gateway.REFUSALS[caller.problem][1]))
+        return Status(401, error(caller.problem, str(gateway.REFUSALS[caller.problem][1])))
     if not caller.client.may_read_data_usage:
-        return 403, error("forbidden", _("This system may not read data-usage records."))
+        return Status(403, error("forbidden", _("This system may not read data-usage records.")))
     try:
         identifier = clean_id_number(userId)
     except ValidationError:
-        return 400, error("malformed_subject", str(gateway.REFUSALS["malformed_subject"][1]))
+        return Status(
+            400, error("malformed_subject", str(gateway.REFUSALS["malformed_subject"][1]))
+        )
     lines = selectors.data_usage(
         subject_index(SubjectKind.PERSON, identifier),
         registry_code=None if databaseId == "*" else databaseId,
     )
-    return 200, [
-        {
-            "id": str(line.pk),
-            "readerId": line.client.mediator_id if line.client else "",
-            "readerInitials": line.department.short_name if line.department else "",
-            "readerInstitutionId": line.department.credit_code if line.department else "",
-            "readerInstitutionName": line.department.name if line.department else "",
-            "readerApplicationName": line.client.name if line.client else "",
-            "searchDateTime": line.at.isoformat().replace("+00:00", "Z"),
-            "refrences": [{"ReferenceID": line.case_reference}],
-            "purpose": line.purpose,
-            "database": line.registry.code if line.registry else "",
-            "fields": line.fields_returned,
-        }
-        for line in lines[:500]
-    ]
+    return Status(
+        200,
+        [
+            {
+                "id": str(line.pk),
+                "readerId": line.client.mediator_id if line.client else "",
+                "readerInitials": line.department.short_name if line.department else "",
+                "readerInstitutionId": line.department.credit_code if line.department else "",
+                "readerInstitutionName": line.department.name if line.department else "",
+                "readerApplicationName": line.client.name if line.client else "",
+                "searchDateTime": line.at.isoformat().replace("+00:00", "Z"),
+                "refrences": [{"ReferenceID": line.case_reference}],
+                "purpose": line.purpose,
+                "database": line.registry.code if line.registry else "",
+                "fields": line.fields_returned,
+            }
+            for line in lines[:500]
+        ],
+    )
 
 
 # -- data API -----------------------------------------------------------------------------
@@ -320,12 +325,15 @@ def list_records(
         return _refused(refusal)
     base = request.build_absolute_uri(request.path)
     more = page * page_size < total
-    return 200, {
-        "count": total,
-        "next": f"{base}?page={page + 1}&pageSize={page_size}" if more else None,
-        "previous": f"{base}?page={page - 1}&pageSize={page_size}" if page > 1 else None,
-        "results": [d.values for d in disclosures if d.found],
-    }
+    return Status(
+        200,
+        {
+            "count": total,
+            "next": f"{base}?page={page + 1}&pageSize={page_size}" if more else None,
+            "previous": f"{base}?page={page - 1}&pageSize={page_size}" if page > 1 else None,
+            "results": [d.values for d in disclosures if d.found],
+        },
+    )
 
 
 @registries_api.post(
@@ -343,7 +351,7 @@ def create(request, registryName: str, versionNumber: str, body: WriteBody):
     if registry is None:
         return _no_registry()
     record = services.create_record(actor=client, registry=registry, content=body.write.content)
-    return 200, {"content": record.content()}
+    return Status(200, {"content": record.content()})
 
 
 def _read(request, registryName, versionNumber, body: QueryBody):
@@ -371,7 +379,7 @@ def exists(request, registryName: str, versionNumber: str, body: QueryBody):
         return _refused(refusal)
     found = disclosures[0].found
     message = _("Object found from database") if found else _("No object found")
-    return 200, {"answer": {"status": found, "message": message}}
+    return Status(200, {"answer": {"status": found, "message": message}})
 
 
 @registries_api.post(
@@ -386,11 +394,11 @@ def read(request, registryName: str, versionNumber: str, body: QueryBody):
         disclosures, _total = _read(request, registryName, versionNumber, body)
     except gateway.AccessRefused as refusal:
         if refusal.status == 404:
-            return 404, {"detail": str(refusal.message), "code": refusal.code}
+            return Status(404, {"detail": str(refusal.message), "code": refusal.code})
         return _refused(refusal)
     if not disclosures[0].found:
-        return 404, {"detail": "no record found"}
-    return 200, {"content": disclosures[0].values}
+        return Status(404, {"detail": "no record found"})
+    return Status(200, {"content": disclosures[0].values})
 
 
 def _update(request, registryName, versionNumber, body: QueryWriteBody, *, many: bool):
@@ -409,10 +417,10 @@ def _update(request, registryName, versionNumber, body: QueryWriteBody, *, many:
     if not many:
         records = records[:1]
     if not records:
-        return 404, error("no_record", _("No record matches the query."))
+        return Status(404, error("no_record", _("No record matches the query.")))
     for record in records:
         services.update_record(actor=client, record=record, changes=body.write.content)
-    return 200, {"updated": len(records)}
+    return Status(200, {"updated": len(records)})
 
 
 @registries_api.put(
@@ -472,7 +480,7 @@ def update_or_create(request, registryName: str, versionNumber: str, body: Query
         record, _status = services.update_record(
             actor=client, record=record, changes=body.write.content
         )
-    return 200, {"content": record.content()}
+    return Status(200, {"content": record.content()})
 
 
 @registries_api.delete(
@@ -491,9 +499,9 @@ def delete(request, registryName: str, versionNumber: str, ID: str):
         return _no_registry()
     record = Record.objects.filter(registry=registry, uid=_uuid_or_none(ID)).first()
     if record is None:
-        return 404, error("no_record", _("No record has this id."))
+        return Status(404, error("no_record", _("No record has this id.")))
     services.delete_record(actor=client, record=record)
-    return 204, None
+    return Status(204, None)
 
 
 def _uuid_or_none(text: str):
@@ -520,7 +528,7 @@ def _uuid_or_none(text: str):
 def read_value(request, registryName: str, versionNumber: str, uuid: str, field: str, ext: str):
     """One granted field of one record, by record id; only the `json` format is served."""
     if ext != "json":
-        return 422, error("invalid", _("Only the json format is served."))
+        return Status(422, error("invalid", _("Only the json format is served.")))
     try:
         disclosure = gateway.fetch_by_record_id(
             caller=_caller(request),
@@ -534,8 +542,8 @@ def read_value(request, registryName: str, versionNumber: str, uuid: str, field:
     except gateway.AccessRefused as refusal:
         return _refused(refusal)
     if not disclosure.found:
-        return 404, error("no_record", _("No record has this id."))
-    return 200, {"value": disclosure.values[field]}
+        return Status(404, error("no_record", _("No record has this id.")))
+    return Status(200, {"value": disclosure.values[field]})
 
 
 # -- database API -------------------------------------------------------------------------
@@ -576,7 +584,7 @@ def _database_info(registry: Registry) -> dict:
 def _metadata_reader(request):
     caller = _caller(request)
     if caller.client is None:
-        return 401, error(caller.problem, str(gateway.REFUSALS[caller.problem][1]))
+        return Status(401, error(caller.problem, str(gateway.REFUSALS[caller.problem][1])))
     return None
 
 
@@ -586,15 +594,18 @@ def databases(request):
     if refusal := _metadata_reader(request):
         return refusal
     registries = Registry.objects.select_related("department").filter(is_archived=False)
-    return 200, {
-        "id": 1,
-        "name": _("Government information resources"),
-        "code": "TONGBAN",
-        "databases": [_database_info(r) for r in registries],
-        "groupId": 1,
-        "order": 1,
-        "dataIndexIncrement": 0,
-    }
+    return Status(
+        200,
+        {
+            "id": 1,
+            "name": _("Government information resources"),
+            "code": "TONGBAN",
+            "databases": [_database_info(r) for r in registries],
+            "groupId": 1,
+            "order": 1,
+            "dataIndexIncrement": 0,
+        },
+    )
 
 
 @registries_api.get(
@@ -607,7 +618,7 @@ def database(request, id: int):
     registry = Registry.objects.select_related("department").filter(pk=id).first()
     if registry is None:
         return _no_registry()
-    return 200, _database_info(registry)
+    return Status(200, _database_info(registry))
 
 
 @registries_api.post(
@@ -637,7 +648,7 @@ def modify_database(request, body: ModifyIn):
         )
     else:
         registry, _status = services.evolve_schema(actor=client, registry=registry, schema=schema)
-    return 200, registry.schema
+    return Status(200, registry.schema)
 
 
 @registries_api.delete(
@@ -652,4 +663,4 @@ def delete_database(request, id: int):
     if registry is None:
         return _no_registry()
     services.archive_registry(actor=client, registry=registry)
-    return 200, "Success"
+    return Status(200, "Success")
