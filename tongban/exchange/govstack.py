@@ -588,7 +588,9 @@ def _metadata_reader(request):
     return None
 
 
-@registries_api.get("/databases", response={200: DatabasesOut, **errors(401)}, tags=["Databases"])
+@registries_api.get(
+    "/databases", response={200: DatabasesOut, **errors(401)}, tags=["Databases"], by_alias=True
+)
 def databases(request):
     """Every registry in service with its schema (any registered system may read this)."""
     if refusal := _metadata_reader(request):
@@ -609,7 +611,10 @@ def databases(request):
 
 
 @registries_api.get(
-    "/database/{id}", response={200: DatabaseInfo, **errors(401, 404)}, tags=["Database API"]
+    "/database/{int:id}",
+    response={200: DatabaseInfo, **errors(401, 404)},
+    tags=["Database API"],
+    by_alias=True,
 )
 def database(request, id: int):
     """One registry's metadata and schema."""
@@ -652,7 +657,7 @@ def modify_database(request, body: ModifyIn):
 
 
 @registries_api.delete(
-    "/database/{id}", response={200: str, **errors(401, 403, 404)}, tags=["Database API"]
+    "/database/{int:id}", response={200: str, **errors(401, 403, 404)}, tags=["Database API"]
 )
 def delete_database(request, id: int):
     """Archive a registry (its records and history are kept)."""
