@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from oauth2_provider.models import get_application_model
 
 from tongban.core.api import Conflict
-from tongban.core.calendar import add_working_days
+from tongban.core.calendar import CalendarUnavailable, add_working_days
 from tongban.core.events import Ref, record_event
 from tongban.core.models import Department
 from tongban.core.permissions import NotPermitted, require
@@ -511,7 +511,7 @@ def request_grant(
         grant.provider_at = timezone.now()
     else:
         grant.status = Grant.Status.AWAITING_COMPLIANCE
-        grant.compliance_due = add_working_days(today, COMPLIANCE_WORKING_DAYS)
+        grant.compliance_due = _due(COMPLIANCE_WORKING_DAYS)
     grant.save()
     record_event(
         "exchange.grant.requested",
@@ -549,7 +549,7 @@ def check_compliance(*, actor, grant: Grant, approve: bool, note: str = "") -> G
     grant.compliance_note = note.strip()
     if approve:
         grant.status = Grant.Status.AWAITING_PROVIDER
-        grant.provider_due = add_working_days(timezone.localdate(), PROVIDER_WORKING_DAYS)
+        grant.provider_due = _due(PROVIDER_WORKING_DAYS)
     else:
         grant.status = Grant.Status.REFUSED
         grant.refusal_reason = note.strip()
@@ -638,6 +638,15 @@ def escalate_overdue(*, today: datetime.date | None = None) -> int:
     return count
 
 
+def _due(working_days: int) -> datetime.date:
+    """The day `working_days` working days from today; refused (nothing written) while the
+    calendar lacks that year's holidays rather than guessing a legal deadline."""
+    try:
+        return add_working_days(timezone.localdate(), working_days)
+    except CalendarUnavailable as missing:
+        raise ValidationError({"__all__": [str(missing)]}) from None
+
+
 def new_idempotency_key() -> str:
     return uuid.uuid4().hex
 
@@ -702,7 +711,7 @@ def raise_correction(
         source=source,
         case_reference=case_reference[:100],
         raised_by=_ref(actor),
-        due=add_working_days(timezone.localdate(), CORRECTION_WORKING_DAYS),
+        due=_due(CORRECTION_WORKING_DAYS),
         status=CorrectionRequest.Status.OPEN,
         idempotency_key=idempotency_key,
     )
