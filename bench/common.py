@@ -97,9 +97,15 @@ def free_port() -> int:
 
 @contextlib.contextmanager
 def server(
-    database_url: str, *, web_workers: int = 2, task_workers: int = 0, threads: int = 4
+    database_url: str,
+    *,
+    web_workers: int = 2,
+    task_workers: int = 0,
+    threads: int = 4,
+    app: str = "tongban.config.wsgi",
 ) -> Iterator[str]:
-    """gunicorn (and optionally task workers) on a free loopback port; yields the base URL."""
+    """gunicorn (and optionally task workers) on a free loopback port; yields the base URL.
+    `app` is the WSGI module gunicorn serves (a benchmark may wrap the platform's)."""
     port = free_port()
     env = child_env(database_url)
     processes = [
@@ -108,7 +114,7 @@ def server(
                 sys.executable,
                 "-m",
                 "gunicorn",
-                "tongban.config.wsgi",
+                app,
                 "--bind",
                 f"127.0.0.1:{port}",
                 "--workers",
@@ -138,7 +144,7 @@ def server(
             try:
                 if requests.get(base + "/healthz", timeout=1).ok:
                     break
-            except requests.ConnectionError:
+            except (requests.ConnectionError, requests.Timeout):
                 pass
             if time.monotonic() > deadline:
                 raise RuntimeError("server did not start")

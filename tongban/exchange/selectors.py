@@ -64,10 +64,12 @@ def grants_of_client(client: SystemClient) -> QuerySet[Grant]:
     return Grant.objects.select_related("resource").filter(consumer=client).order_by("id")
 
 
-def data_usage(subject_index: str, *, registry_code: str | None = None) -> QuerySet[AccessLog]:
+def data_usage(
+    subject_index: str, *, registry_code: str | None = None, now=None
+) -> QuerySet[AccessLog]:
     """What the data subject may see: allowed accesses to their data, newest first, without
     those an investigating authority may still keep from them (delayed disclosure)."""
-    now = timezone.now()
+    now = now or timezone.now()
     lines = (
         AccessLog.objects.select_related("client", "department", "registry")
         .filter(subject_index=subject_index, result=AccessLog.ALLOWED)
