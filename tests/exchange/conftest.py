@@ -41,6 +41,16 @@ def fast_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def fresh_registry_cache():
+    """Each test has its own registries: forget the gateway's per-process cache."""
+    from tongban.exchange.gateway import forget_registries
+
+    forget_registries()
+    yield
+    forget_registries()
+
+
 def calendar_ahead():
     """Working-day deadlines may run into next year: give the calendar that year (as an
     operator would once its holidays are published) when the package does not have it."""

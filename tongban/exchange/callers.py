@@ -65,10 +65,13 @@ def identify(request, *, channel: str) -> Caller:
         valid, oauth_request = _oauth_core().verify_request(request, scopes=[SCOPE])
         if not valid:
             return Caller(None, channel, "invalid_token", named)
-        client = (
-            SystemClient.objects.select_related("department")
-            .filter(application_id=oauth_request.access_token.application_id, is_active=True)
-            .first()
+        client = next(
+            iter(
+                SystemClient.objects.select_related("department").filter(
+                    application_id=oauth_request.access_token.application_id, is_active=True
+                )[:1]
+            ),
+            None,
         )
         if client is None:
             return Caller(None, channel, "not_a_system_client", named)

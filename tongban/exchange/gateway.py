@@ -10,6 +10,7 @@ The access event goes to the outbox with the subject as a keyed hash of its own 
 the identifier itself, so the ledger can seal it."""
 
 import datetime
+import time
 import uuid
 from dataclasses import dataclass, field
 
@@ -133,6 +134,37 @@ class _Call:
         return line
 
 
+REGISTRY_CACHE_SECONDS = 10
+_registries: dict[str, tuple[float, Registry | None]] = {}
+
+
+def registry_in_service(code: str) -> Registry | None:
+    """The registry in service with this code, remembered for 10 seconds per process: it is
+    read on every call and changes rarely (a new schema version or an archival reaches every
+    web process within that time). Grants and records are always read fresh."""
+    now = time.monotonic()
+    cached = _registries.get(code)
+    if cached and now - cached[0] < REGISTRY_CACHE_SECONDS:
+        return cached[1]
+    registry = _one(
+        Registry.objects.select_related("department").filter(code=code, is_archived=False)
+    )
+    if len(_registries) > 1000:
+        _registries.clear()
+    _registries[code] = (now, registry)
+    return registry
+
+
+def forget_registries() -> None:
+    """Drop the per-process registry cache (after a schema change in this process, in tests)."""
+    _registries.clear()
+
+
+def _one(queryset):
+    """The first row of an unordered query (no ORDER BY: the lookups are unique)."""
+    return next(iter(queryset.order_by()[:1]), None)
+
+
 def _count_call(client) -> int:
     """This minute's calls of `client`, this one included: one upsert that every web process
     shares. Its own short transaction; on PostgreSQL without waiting for the disk (a lost
@@ -175,7 +207,7 @@ def _begin(call: _Call, registry_code: str, version: str | None = None) -> None:
         raise _Refused("missing_purpose")
     if not call.case_reference.strip() or len(call.case_reference) > MAX_CASE:
         raise _Refused("missing_case")
-    call.registry = Registry.objects.filter(code=str(registry_code)[:50], is_archived=False).first()
+    call.registry = registry_in_service(str(registry_code)[:50])
     if call.registry is None:
         raise _Refused("unknown_registry")
     if version is not None and version not in (
@@ -253,10 +285,10 @@ def fetch(
         returned = _granted_fields(call, list(fields or []))
     except _Refused as refusal:
         _refuse(call, refusal)
-    record = (
-        Record.objects.filter(registry=call.registry, subject_index=call.subject_index)
-        .only("uid", "clear", "sealed", "version", "registry_id")
-        .first()
+    record = _one(
+        Record.objects.filter(registry=call.registry, subject_index=call.subject_index).only(
+            "uid", "clear", "sealed", "version", "registry_id"
+        )
     )
     if record is None:
         line = call.log(AccessLog.NOT_FOUND)
@@ -346,7 +378,7 @@ def fetch_by_record_id(
             raise _Refused("malformed_subject") from None
     except _Refused as refusal:
         _refuse(call, refusal)
-    record = Record.objects.filter(registry=call.registry, uid=uid).first()
+    record = _one(Record.objects.filter(registry=call.registry, uid=uid))
     if record is None:
         line = call.log(AccessLog.NOT_FOUND)
         return Disclosure(call.registry, line.pk, None)

@@ -22,6 +22,7 @@ from tongban.core.events import Ref, record_event
 from tongban.core.models import Department
 from tongban.core.permissions import NotPermitted, require
 from tongban.exchange import record_schema
+from tongban.exchange.gateway import forget_registries
 from tongban.exchange.models import (
     CorrectionRequest,
     Grant,
@@ -86,6 +87,7 @@ def create_registry(
     SchemaVersion.objects.create(
         registry=registry, version=1, schema=schema, created_by=_ref(actor)
     )
+    transaction.on_commit(forget_registries)
     record_event(
         "exchange.registry.created",
         subject=registry,
@@ -115,6 +117,7 @@ def evolve_schema(*, actor, registry: Registry, schema: dict) -> tuple[Registry,
     SchemaVersion.objects.create(
         registry=registry, version=registry.schema_version, schema=schema, created_by=_ref(actor)
     )
+    transaction.on_commit(forget_registries)
     record_event(
         "exchange.registry.schema_evolved",
         subject=registry,
@@ -132,6 +135,7 @@ def archive_registry(*, actor, registry: Registry) -> Registry:
         registry.is_archived = True
         registry.modified_at = timezone.now()
         registry.save(update_fields=["is_archived", "modified_at"])
+        transaction.on_commit(forget_registries)
         record_event("exchange.registry.archived", subject=registry, payload={}, actor=actor)
     return registry
 
