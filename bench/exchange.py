@@ -86,7 +86,8 @@ for start in range(0, total, step):
         Record.objects.bulk_create(batch, batch_size=2000)
 consumer = SystemClient.objects.get(mediator_id__endswith="/civil-affairs")
 SystemClient.objects.filter(pk=consumer.pk).update(rate_limit_per_minute=10_000_000)
-services.request_grant(actor=actor, consumer=consumer, resource=Resource.objects.get(registry=registry),
+resource = Resource.objects.get(registry=registry)
+services.request_grant(actor=actor, consumer=consumer, resource=resource,
     fields=["name", "marital_status"], purpose="bench", legal_basis="bench",
     expires_on=timezone.localdate() + datetime.timedelta(days=30), idempotency_key="bench-grant-1")
 print(json.dumps({"client_id": consumer.application.client_id,
@@ -110,11 +111,10 @@ def application(environ, start_response):
 
 
 def _platform_with_direct_read():
-    from tongban.config.wsgi import application as platform  # sets up Django first
-
     from django.urls import clear_url_caches, path
 
     from tongban.config import urls
+    from tongban.config.wsgi import application as platform  # sets up Django first
 
     urls.urlpatterns.insert(0, path("bench/direct-read", _direct_read()))
     clear_url_caches()

@@ -44,11 +44,14 @@ def fast_hashing(settings):
 @pytest.fixture(autouse=True)
 def fresh_registry_cache():
     """Each test has its own registries: forget the gateway's per-process cache."""
+    from tongban.exchange.callers import forget_tokens
     from tongban.exchange.gateway import forget_registries
 
     forget_registries()
+    forget_tokens()
     yield
     forget_registries()
+    forget_tokens()
 
 
 def calendar_ahead():

@@ -9,8 +9,8 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from tests.exchange.conftest import LI, ZHANG, lookup
-from tongban.demo.codes import id_number
 from tongban.core.models import Event
+from tongban.demo.codes import id_number
 from tongban.exchange import gateway, services
 from tongban.exchange.callers import Caller
 from tongban.exchange.models import AccessLog, AppendOnly, Grant, RateWindow
@@ -306,13 +306,19 @@ def test_the_database_refuses_updates_of_the_access_log(people, consumer):
             purpose="p",
             case_reference="c",
         )
-    with pytest.raises(Exception, match="append only"), transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute("UPDATE exchange_accesslog SET result = 'allowed'")
+    with (
+        pytest.raises(Exception, match="append only"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute("UPDATE exchange_accesslog SET result = 'allowed'")
     if connection.vendor == "postgresql":
-        with pytest.raises(Exception, match="append only"), transaction.atomic():
-            with connection.cursor() as cursor:
-                cursor.execute("DELETE FROM exchange_accesslog")
+        with (
+            pytest.raises(Exception, match="append only"),
+            transaction.atomic(),
+            connection.cursor() as cursor,
+        ):
+            cursor.execute("DELETE FROM exchange_accesslog")
     assert last_line().result == "no_grant"
 
 

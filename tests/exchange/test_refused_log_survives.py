@@ -1,6 +1,7 @@
 """A refused call's log line is committed even though the call fails: seen from another
 database connection, and kept when the request that made it ends in an error."""
 
+import json
 import threading
 
 import pytest
@@ -57,8 +58,15 @@ def test_the_line_stays_when_the_request_then_fails(people, make_client, client)
         bearer = token_for(client, consumer)
         response = client.post(
             "/api/v1/exchange/lookups",
-            data='{"registry": "people", "subject_id": "%s", "fields": ["name"],'
-            ' "purpose": "p", "case_reference": "c"}' % ZHANG,
+            data=json.dumps(
+                {
+                    "registry": "people",
+                    "subject_id": ZHANG,
+                    "fields": ["name"],
+                    "purpose": "p",
+                    "case_reference": "c",
+                }
+            ),
             content_type="application/json",
             HTTP_AUTHORIZATION=f"Bearer {bearer}",
         )

@@ -4,7 +4,9 @@ credentials, validated by django-oauth-toolkit), or named by a trusted informati
 A call is never turned away here: an unidentified caller becomes a `Caller` without a client,
 so that the gateway can log the refused call like any other (ADR 0051)."""
 
+import hashlib
 import ipaddress
+import time
 from dataclasses import dataclass
 from functools import cache
 
@@ -51,6 +53,51 @@ def _oauth_core():
     return get_oauthlib_core()
 
 
+# Token checks remembered per process: token checksum -> (client, token expiry, checked at).
+# django-oauth-toolkit validates every token first; a revoked token or a deactivated client
+# is refused within TOKEN_CACHE_SECONDS everywhere (settings.TONGBAN_EXCHANGE_TOKEN_CACHE_SECONDS,
+# 0 turns the cache off). An expired token is refused at once (ADR 0051).
+TOKEN_CACHE_SECONDS = 5
+_tokens: dict[str, tuple[SystemClient, float, float]] = {}
+
+
+def forget_tokens() -> None:
+    _tokens.clear()
+
+
+def _cache_seconds() -> float:
+    return getattr(settings, "TONGBAN_EXCHANGE_TOKEN_CACHE_SECONDS", TOKEN_CACHE_SECONDS)
+
+
+def _client_for_token(request) -> tuple[SystemClient | None, str]:
+    """The active system client a valid bearer token belongs to, or a refusal code."""
+    bearer = request.headers.get("Authorization", "")[len("Bearer ") :].strip()
+    checksum = hashlib.sha256(bearer.encode()).hexdigest()
+    now = time.time()
+    hit = _tokens.get(checksum)
+    if hit and now - hit[2] < _cache_seconds() and now < hit[1]:
+        return hit[0], ""
+    valid, oauth_request = _oauth_core().verify_request(request, scopes=[SCOPE])
+    if not valid:
+        return None, "invalid_token"
+    token = oauth_request.access_token
+    client = next(
+        iter(
+            SystemClient.objects.select_related("department").filter(
+                application_id=token.application_id, is_active=True
+            )[:1]
+        ),
+        None,
+    )
+    if client is None:
+        return None, "not_a_system_client"
+    if _cache_seconds():
+        if len(_tokens) > 10_000:
+            _tokens.clear()
+        _tokens[checksum] = (client, token.expires.timestamp(), now)
+    return client, ""
+
+
 def identify(request, *, channel: str) -> Caller:
     """Identify the calling system of an HTTP request.
 
@@ -62,19 +109,9 @@ def identify(request, *, channel: str) -> Caller:
     The peer address is REMOTE_ADDR: the mediator must connect directly, not via a proxy."""
     named = request.headers.get(MEDIATOR_HEADER, "").strip()[:200]
     if request.headers.get("Authorization", "").startswith("Bearer "):
-        valid, oauth_request = _oauth_core().verify_request(request, scopes=[SCOPE])
-        if not valid:
-            return Caller(None, channel, "invalid_token", named)
-        client = next(
-            iter(
-                SystemClient.objects.select_related("department").filter(
-                    application_id=oauth_request.access_token.application_id, is_active=True
-                )[:1]
-            ),
-            None,
-        )
+        client, problem = _client_for_token(request)
         if client is None:
-            return Caller(None, channel, "not_a_system_client", named)
+            return Caller(None, channel, problem, named)
         if named and named != client.mediator_id:
             return Caller(None, channel, "mediator_mismatch", named)
         return Caller(client, channel, "", named)
