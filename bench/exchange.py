@@ -111,10 +111,13 @@ def application(environ, start_response):
 
 
 def _platform_with_direct_read():
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tongban.config.settings")
+    from django.core.wsgi import get_wsgi_application
+
+    platform = get_wsgi_application()
     from django.urls import clear_url_caches, path
 
     from tongban.config import urls
-    from tongban.config.wsgi import application as platform  # sets up Django first
 
     urls.urlpatterns.insert(0, path("bench/direct-read", _direct_read()))
     clear_url_caches()
