@@ -55,8 +55,7 @@ def _oauth_core():
 
 # Token checks remembered per process: token checksum -> (client, token expiry, checked at).
 # django-oauth-toolkit validates every token first; a revoked token or a deactivated client
-# is refused within TOKEN_CACHE_SECONDS everywhere (settings.TONGBAN_EXCHANGE_TOKEN_CACHE_SECONDS,
-# 0 turns the cache off). An expired token is refused at once (ADR 0051).
+# is refused within TOKEN_CACHE_SECONDS everywhere; an expired token at once (ADR 0051).
 TOKEN_CACHE_SECONDS = 5
 _tokens: dict[str, tuple[SystemClient, float, float]] = {}
 
@@ -65,17 +64,13 @@ def forget_tokens() -> None:
     _tokens.clear()
 
 
-def _cache_seconds() -> float:
-    return getattr(settings, "TONGBAN_EXCHANGE_TOKEN_CACHE_SECONDS", TOKEN_CACHE_SECONDS)
-
-
 def _client_for_token(request) -> tuple[SystemClient | None, str]:
     """The active system client a valid bearer token belongs to, or a refusal code."""
     bearer = request.headers.get("Authorization", "")[len("Bearer ") :].strip()
     checksum = hashlib.sha256(bearer.encode()).hexdigest()
     now = time.time()
     hit = _tokens.get(checksum)
-    if hit and now - hit[2] < _cache_seconds() and now < hit[1]:
+    if hit and now - hit[2] < TOKEN_CACHE_SECONDS and now < hit[1]:
         return hit[0], ""
     valid, oauth_request = _oauth_core().verify_request(request, scopes=[SCOPE])
     if not valid:
@@ -91,10 +86,9 @@ def _client_for_token(request) -> tuple[SystemClient | None, str]:
     )
     if client is None:
         return None, "not_a_system_client"
-    if _cache_seconds():
-        if len(_tokens) > 10_000:
-            _tokens.clear()
-        _tokens[checksum] = (client, token.expires.timestamp(), now)
+    if len(_tokens) > 10_000:
+        _tokens.clear()
+    _tokens[checksum] = (client, token.expires.timestamp(), now)
     return client, ""
 
 
