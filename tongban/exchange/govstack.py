@@ -182,6 +182,17 @@ def _writer(request):
     return caller.client, None
 
 
+def _writer_and_registry(request, registryName: str, versionNumber: str):
+    """The calling system and the registry it writes to, or an error answer."""
+    client, problem = _writer(request)
+    if problem:
+        return None, None, problem
+    registry = _registry(registryName, versionNumber)
+    if registry is None:
+        return None, None, _no_registry()
+    return client, registry, None
+
+
 def _registry(registryName: str, versionNumber: str) -> Registry | None:
     registry = selectors.registry_by_code(registryName)
     if registry is None or registry.is_archived:
@@ -344,12 +355,9 @@ def list_records(
 )
 def create(request, registryName: str, versionNumber: str, body: WriteBody):
     """Add a record (the registry's own department's systems only)."""
-    client, problem = _writer(request)
+    client, registry, problem = _writer_and_registry(request, registryName, versionNumber)
     if problem:
         return problem
-    registry = _registry(registryName, versionNumber)
-    if registry is None:
-        return _no_registry()
     record = services.create_record(actor=client, registry=registry, content=body.write.content)
     return Status(200, {"content": record.content()})
 
@@ -402,12 +410,9 @@ def read(request, registryName: str, versionNumber: str, body: QueryBody):
 
 
 def _update(request, registryName, versionNumber, body: QueryWriteBody, *, many: bool):
-    client, problem = _writer(request)
+    client, registry, problem = _writer_and_registry(request, registryName, versionNumber)
     if problem:
         return problem
-    registry = _registry(registryName, versionNumber)
-    if registry is None:
-        return _no_registry()
     query = (
         body.query.content
         if body.query
@@ -465,12 +470,9 @@ def update_entries(request, registryName: str, versionNumber: str, body: QueryWr
 )
 def update_or_create(request, registryName: str, versionNumber: str, body: QueryWriteBody):
     """Change the matching record, or add one made of the write content."""
-    client, problem = _writer(request)
+    client, registry, problem = _writer_and_registry(request, registryName, versionNumber)
     if problem:
         return problem
-    registry = _registry(registryName, versionNumber)
-    if registry is None:
-        return _no_registry()
     record = _matching(registry, body.query.content).first() if body.query else None
     if record is None:
         record, _status = services.save_record(
@@ -491,12 +493,9 @@ def update_or_create(request, registryName: str, versionNumber: str, body: Query
 )
 def delete(request, registryName: str, versionNumber: str, ID: str):
     """Remove a record by its record id; its history stays."""
-    client, problem = _writer(request)
+    client, registry, problem = _writer_and_registry(request, registryName, versionNumber)
     if problem:
         return problem
-    registry = _registry(registryName, versionNumber)
-    if registry is None:
-        return _no_registry()
     record = Record.objects.filter(registry=registry, uid=_uuid_or_none(ID)).first()
     if record is None:
         return Status(404, error("no_record", _("No record has this id.")))
