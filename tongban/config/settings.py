@@ -131,6 +131,25 @@ TONGBAN_WORKER_STALE_SECONDS = 60
 OAUTH2_PROVIDER = {
     "ACCESS_TOKEN_EXPIRE_SECONDS": 3600,
     "SCOPES": {"exchange": "Read registry data under grants"},
+    "REFRESH_TOKEN_REUSE_PROTECTION": True,
+    # https redirect URIs only in production (the demo's relying parties live on http://127.0.0.1)
+    "ALLOWED_REDIRECT_URI_SCHEMES": ["https"] if PRODUCTION else ["http", "https"],
+    "COMPLIANT_BCP_RFC9700_REDIRECT_URI_SCHEME": PRODUCTION,
+    # OAuth 2.0 Security BCP (RFC 9700); `check --deploy` warns otherwise.
+    **{
+        f"COMPLIANT_BCP_RFC9700_{rule}": True
+        for rule in (
+            "ACCESS_TOKEN_TRANSPORT",
+            "AUTHZ_RESPONSE_ISS",
+            "IMPLICIT_GRANT",
+            "PASSWORD_GRANT",
+            "PKCE_METHOD",
+            "PKCE_REQUIRED",
+            "REDIRECT_URI_MATCHING",
+            "REFRESH_TOKEN",
+            "TOKEN_STORAGE",
+        )
+    },
 }
 OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"
 # Addresses or CIDR blocks of information mediators (X-Road security servers) trusted to name
