@@ -429,23 +429,6 @@ class AccessLog(models.Model):
         raise AppendOnly("the access log is append only")
 
 
-class RateWindow(models.Model):
-    """Calls per client per minute, counted in the database so that every web process
-    shares the limit."""
-
-    client = models.ForeignKey(SystemClient, models.CASCADE, related_name="+")
-    minute = models.BigIntegerField()
-    calls = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["client", "minute"], name="rate_window_once")
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.client_id}@{self.minute}: {self.calls}"
-
-
 class ConsistencyRule(models.Model):
     """Two registries that must agree on a field for the same subject (e.g. marital status in
     户籍 and in 婚姻登记)."""

@@ -2,13 +2,9 @@
 
 import datetime
 
-from django.utils import timezone
 from django_tasks import task
 
 from tongban.core.periodic import register_periodic_job
-from tongban.exchange.models import RateWindow
-
-KEEP_RATE_WINDOWS = datetime.timedelta(hours=1)
 
 
 @task()
@@ -27,14 +23,6 @@ def escalate_overdue_requests() -> int:
     return escalate_overdue()
 
 
-@task()
-def forget_old_rate_windows() -> int:
-    """Drop rate-limit counters older than an hour (hourly)."""
-    minute = int((timezone.now() - KEEP_RATE_WINDOWS).timestamp() // 60)
-    deleted, _by_model = RateWindow.objects.filter(minute__lt=minute).delete()
-    return deleted
-
-
 register_periodic_job(
     "exchange.check_data_quality", every=datetime.timedelta(days=1), task=check_data_quality
 )
@@ -42,9 +30,4 @@ register_periodic_job(
     "exchange.escalate_overdue_requests",
     every=datetime.timedelta(hours=1),
     task=escalate_overdue_requests,
-)
-register_periodic_job(
-    "exchange.forget_old_rate_windows",
-    every=datetime.timedelta(hours=1),
-    task=forget_old_rate_windows,
 )
