@@ -10,7 +10,9 @@ import datetime
 from django.utils import timezone
 
 from tongban.core import crypto
-from tongban.core.models import Department
+from tongban.core.calendar import package_years
+from tongban.core.models import CalendarYear, Department
+from tongban.core.services import load_package_calendar
 from tongban.demo.city import ACTOR, department_code
 from tongban.demo.people import BUSINESSES, CHILDREN, PEOPLE, DemoPerson, person
 from tongban.exchange import services
@@ -579,6 +581,7 @@ def _department(short_name: str) -> Department:
 
 
 def seed(report) -> None:
+    _ensure_calendar()
     clients = _seed_clients(report)
     for position, (code, name, short, kind, subject, schema, description) in enumerate(
         REGISTRIES, start=1
@@ -618,6 +621,15 @@ def seed(report) -> None:
         report.count("catalogue resource", status)
     _seed_rules(report)
     _seed_grants(report, clients)
+
+
+def _ensure_calendar() -> None:
+    """The demo's grants get working-day deadlines: load this year's and next year's calendar
+    from the package when the database lacks them (migrations load every year it covers)."""
+    this_year = timezone.localdate().year
+    for year in (this_year, this_year + 1):
+        if year in package_years() and not CalendarYear.objects.filter(year=year).exists():
+            load_package_calendar(year, actor=ACTOR)
 
 
 def _seed_clients(report) -> dict[str, SystemClient]:
