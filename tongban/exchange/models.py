@@ -45,6 +45,8 @@ class Registry(models.Model):
     subject_kind = models.CharField(_("subject identified by"), max_length=20, choices=SubjectKind)
     subject_field = models.CharField(_("subject field"), max_length=64)
     schema = models.JSONField(_("schema"))
+    # The schema's field order: PostgreSQL's jsonb keeps object keys in an order of its own.
+    field_order = models.JSONField(_("field order"), default=list)
     schema_version = models.PositiveIntegerField(_("schema version"), default=1)
     is_archived = models.BooleanField(_("archived"), default=False)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
@@ -64,7 +66,10 @@ class Registry(models.Model):
 
     @property
     def field_names(self) -> list[str]:
-        return list(self.properties)
+        """The fields in the schema author's order."""
+        properties = self.properties
+        ordered = [name for name in self.field_order if name in properties]
+        return ordered + sorted(set(properties) - set(ordered))
 
     @property
     def sensitive_fields(self) -> set[str]:

@@ -72,6 +72,7 @@ def create_registry(
         subject_kind=subject_kind,
         subject_field=subject_field,
         schema=schema,
+        field_order=list(schema.get("properties", {})) if isinstance(schema, dict) else [],
     )
     try:
         registry.clean_fields()
@@ -104,16 +105,17 @@ def evolve_schema(*, actor, registry: Registry, schema: dict) -> tuple[Registry,
     "unchanged"."""
     require(actor, "exchange.manage_registry", registry)
     registry = Registry.objects.select_for_update().get(pk=registry.pk)
-    if schema == registry.schema:
+    if schema == registry.schema and list(schema["properties"]) == registry.field_order:
         return registry, "unchanged"
     record_schema.check_schema(schema, subject_field=registry.subject_field)
     breaking = record_schema.schema_changes(registry.schema, schema)
     if breaking:
         raise ValidationError({"schema": breaking})
     registry.schema = schema
+    registry.field_order = list(schema["properties"])
     registry.schema_version += 1
     registry.modified_at = timezone.now()
-    registry.save(update_fields=["schema", "schema_version", "modified_at"])
+    registry.save(update_fields=["schema", "field_order", "schema_version", "modified_at"])
     SchemaVersion.objects.create(
         registry=registry, version=registry.schema_version, schema=schema, created_by=_ref(actor)
     )

@@ -172,15 +172,16 @@ def resource_detail(request, code: str):
                 return redirect("exchange:grant", grant_id=grant.pk)
     elif request.method == "POST":
         raise PermissionDenied
+    registry = resource.registry
     items = [
         {
             "name": name,
-            "title": resource.registry.field_title(name),
-            "type": spec.get("type", ""),
-            "description": spec.get("description", ""),
-            "sensitive": name in resource.registry.sensitive_fields,
+            "title": registry.field_title(name),
+            "type": registry.properties[name].get("type", ""),
+            "description": registry.properties[name].get("description", ""),
+            "sensitive": name in registry.sensitive_fields,
         }
-        for name, spec in resource.registry.properties.items()
+        for name in registry.field_names
     ]
     return render(
         request,
