@@ -5,6 +5,7 @@ can stop with that line instead of a traceback (see `tongban.manage.main`)."""
 
 import base64
 import binascii
+import ipaddress
 import json
 import os
 import re
@@ -45,6 +46,17 @@ def choice(environ, name: str, allowed: tuple[str, ...], default: str) -> str:
 
 def word_list(environ, name: str, default: str = "") -> list[str]:
     return [part.strip() for part in environ.get(name, default).split(",") if part.strip()]
+
+
+def networks(environ, name: str) -> list[str]:
+    """Comma-separated IP addresses or CIDR blocks, normalized (`10.0.0.5,10.1.0.0/16`)."""
+    result = []
+    for part in word_list(environ, name):
+        try:
+            result.append(str(ipaddress.ip_network(part, strict=False)))
+        except ValueError:
+            raise SettingError(f"{name}: {part!r} is not an IP address or CIDR block") from None
+    return result
 
 
 def database(environ, var_dir: Path) -> dict:

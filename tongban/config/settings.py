@@ -42,17 +42,18 @@ INSTALLED_APPS = [
     "ninja",
     "django_tasks",
     "django_tasks_db",
+    "oauth2_provider",
     "tongban.core",
     "tongban.identity",
     "tongban.workflow",
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
-    "oauth2_provider",
     "axes",
     "tongban.catalog",
     "tongban.portal",
     "tongban.licences",
+    "tongban.exchange",
     "tongban.demo",
     "tongban.ledger",
 ]
@@ -172,6 +173,9 @@ TONGBAN_WORKFLOW_MAX_MODEL_BYTES = 512 * 1024
 # presentation stays valid.
 TONGBAN_PUBLIC_URL = os.environ.get("TONGBAN_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
 TONGBAN_LICENCE_PRESENTATION_SECONDS = 300
+# Addresses or CIDR blocks of information mediators (X-Road security servers) trusted to name
+# the calling system in the Information-Mediator-Client header; empty: none trusted.
+TONGBAN_TRUSTED_MEDIATORS = env.networks(os.environ, "TONGBAN_TRUSTED_MEDIATORS")
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -222,6 +226,8 @@ OTP_TOTP_ISSUER = "Tongban"
 OTP_TOTP_THROTTLE_FACTOR = 1
 OTP_STATIC_THROTTLE_FACTOR = 1
 OAUTH2_PROVIDER = identity_settings.oauth2_provider(os.environ, VAR_DIR, PRODUCTION)
+# Departmental systems read registries under grants with client-credentials tokens (exchange).
+OAUTH2_PROVIDER["SCOPES"]["exchange"] = "Read registry data under grants"
 OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"
 
 LOGGING = {
@@ -243,5 +249,7 @@ LOGGING = {
         "django.server": {"level": "WARNING"},
         # SpiffWorkflow logs every task state change at INFO: noise, and time on every step.
         "spiff": {"level": "WARNING"},
+        # django-axes logs every reset at INFO (with masked values): noise.
+        "axes": {"level": "WARNING"},
     },
 }

@@ -6,6 +6,7 @@ from django.urls import include, path
 from tongban.config.api import api
 from tongban.config.govstack_registration import api as govstack_registration
 from tongban.core import views as core_views
+from tongban.exchange.govstack import registries_api
 from tongban.identity import views as identity_views
 from tongban.portal import views as portal_views
 
@@ -22,6 +23,8 @@ urlpatterns = [
     path("govstack/registration/", govstack_registration.urls),
     path("", include("tongban.catalog.urls")),
     path("ledger/", include("tongban.ledger.urls")),
+    path("govstack/registries/", registries_api.urls),
+    path("", include("tongban.exchange.urls")),
     path("", include("tongban.portal.urls")),
 ]
 

@@ -1,0 +1,415 @@
+"""The exchange gateway: every read of registry data by another system goes through here.
+
+A call states its purpose and case reference; it is answered with the granted fields only; and
+every call — allowed or refused — leaves one access-log line per subject, committed in its
+own durable transaction *before* the answer is returned (a refusal is logged, then raised).
+Calling these functions inside an open transaction is an error: the log line would otherwise
+roll back with the caller's work while the data had already been seen (ADR 0051).
+
+The access event goes to the outbox with the subject as a keyed hash of its own purpose, never
+the identifier itself, so the ledger can seal it."""
+
+import datetime
+import time
+import uuid
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from tongban.core import crypto
+from tongban.core.events import record_event
+from tongban.core.identifiers import clean_credit_code, clean_id_number
+from tongban.core.logging import current_request_id
+from tongban.exchange.callers import Caller
+from tongban.exchange.models import AccessLog, Grant, Record, Registry, subject_index
+
+MAX_PURPOSE, MAX_CASE = 200, 100
+LEDGER_SUBJECT_PURPOSE = "exchange.access.subject"
+
+# refusal code -> (HTTP status, message)
+REFUSALS = {
+    "unauthenticated": (401, _("Authenticate with a system client's bearer token.")),
+    "invalid_token": (401, _("The access token is not valid.")),
+    "not_a_system_client": (401, _("The token does not belong to a registered system.")),
+    "unknown_mediator_client": (401, _("The information mediator named an unknown system.")),
+    "mediator_mismatch": (403, _("Information-Mediator-Client names another system.")),
+    "missing_mediator_header": (400, _("Name the calling system in Information-Mediator-Client.")),
+    "malformed_request": (422, _("The request body is not the JSON object described.")),
+    "rate_limited": (429, _("Too many calls; slow down and try again in a minute.")),
+    "missing_purpose": (422, _("State the purpose of the call.")),
+    "missing_case": (422, _("State the case reference of the call.")),
+    "unknown_registry": (404, _("There is no such registry.")),
+    "unknown_field": (422, _("The registry has no such field.")),
+    "field_not_searchable": (422, _("Records cannot be searched by an encrypted field.")),
+    "malformed_subject": (422, _("The subject identifier is not valid.")),
+    "no_grant": (403, _("Your system holds no grant for this registry.")),
+    "field_not_granted": (403, _("Your grant does not cover every field asked for.")),
+    "grant_expired": (403, _("Your grant has expired.")),
+    "grant_revoked": (403, _("Your grant has been revoked.")),
+}
+
+
+class AccessRefused(Exception):
+    """A refused call, already logged. `code` is one of REFUSALS."""
+
+    def __init__(self, code: str, access_id: int):
+        self.code, self.access_id = code, access_id
+        self.status, self.message = REFUSALS[code]
+        super().__init__(code)
+
+
+@dataclass
+class Disclosure:
+    """What one allowed call returns about one subject."""
+
+    registry: Registry
+    access_id: int
+    record: Record | None
+    values: dict = field(default_factory=dict)
+
+    @property
+    def found(self) -> bool:
+        return self.record is not None
+
+
+class _Refused(Exception):
+    def __init__(self, code: str):
+        self.code = code
+
+
+@dataclass
+class _Call:
+    caller: Caller
+    purpose: str
+    case_reference: str
+    fields_requested: list
+    registry: Registry | None = None
+    grant: Grant | None = None
+    subject_index: str = ""
+    subject_hash: str = ""
+    at: datetime.datetime = field(default_factory=timezone.now)
+
+    def log(self, result: str, *, record_subject: str | None = None, returned=()) -> AccessLog:
+        """Write the access-log line and its event; commit before returning."""
+        client = self.caller.client
+        disclose_after = None
+        if self.grant and self.grant.disclosure_delay_days and result == AccessLog.ALLOWED:
+            disclose_after = self.at + datetime.timedelta(days=self.grant.disclosure_delay_days)
+        index = record_subject if record_subject is not None else self.subject_index
+        with transaction.atomic(durable=True):
+            line = AccessLog.objects.create(
+                at=self.at,
+                channel=self.caller.channel,
+                client=client,
+                department_id=client.department_id if client else None,
+                registry=self.registry,
+                grant=self.grant,
+                subject_index=index,
+                purpose=self.purpose[:MAX_PURPOSE],
+                case_reference=self.case_reference[:MAX_CASE],
+                fields_requested=[str(f)[:64] for f in self.fields_requested[:100]],
+                fields_returned=list(returned),
+                result=result,
+                disclose_after=disclose_after,
+                request_id=current_request_id() or "",
+            )
+            record_event(
+                "exchange.access",
+                subject=line,
+                payload={
+                    "result": result,
+                    "channel": line.channel,
+                    "client": client.pk if client else None,
+                    "registry": self.registry.code if self.registry else None,
+                    "fields": line.fields_returned,
+                    "purpose": line.purpose,
+                    "case": line.case_reference,
+                    "subject": self.subject_hash if index == self.subject_index else index,
+                },
+                actor=client or "anonymous",
+            )
+        return line
+
+
+# The two reads of every call, as plain SQL: the ORM's query compilation cost more than the
+# indexed reads themselves (bench/exchange.py). Both use unique or covering indexes.
+GRANTS_SQL = (
+    "SELECT g.id, g.status, g.fields, g.expires_on, g.disclosure_delay_days "
+    "FROM exchange_grant g JOIN exchange_resource r ON r.id = g.resource_id "
+    "WHERE g.consumer_id = %s AND r.registry_id = %s AND g.status IN ('active', 'revoked')"
+)
+RECORD_SQL = (
+    "SELECT id, uid, registry_id, clear, sealed, version FROM exchange_record "
+    "WHERE registry_id = %s AND subject_index = %s"
+)
+RATE_SQL = (
+    "SELECT COUNT(*) FROM (SELECT 1 FROM exchange_accesslog "
+    "WHERE client_id = %s AND at >= %s LIMIT %s) AS recent"
+)
+REGISTRY_CACHE_SECONDS = 10
+_registries: dict[str, tuple[float, Registry | None]] = {}
+
+
+def registry_in_service(code: str) -> Registry | None:
+    """The registry in service with this code, remembered for 10 seconds per process: it is
+    read on every call and changes rarely (a new schema version or an archival reaches every
+    web process within that time). Grants and records are always read fresh."""
+    now = time.monotonic()
+    cached = _registries.get(code)
+    if cached and now - cached[0] < REGISTRY_CACHE_SECONDS:
+        return cached[1]
+    registry = _one(
+        Registry.objects.select_related("department").filter(code=code, is_archived=False)
+    )
+    if len(_registries) > 1000:
+        _registries.clear()
+    _registries[code] = (now, registry)
+    return registry
+
+
+def forget_registries() -> None:
+    """Drop the per-process registry cache (after a schema change in this process, in tests)."""
+    _registries.clear()
+
+
+def _one(queryset):
+    """The first row of an unordered query (no ORDER BY: the lookups are unique)."""
+    return next(iter(queryset.order_by()[:1]), None)
+
+
+def _over_rate_limit(client) -> bool:
+    """Whether `client` made its limit of calls in the last 60 seconds, counted on its own
+    access-log lines (allowed or refused) through the (client, time) index: a read, shared
+    by every web process, that adds no write to the call. Concurrent calls can overshoot the
+    limit by at most their number."""
+    since = timezone.now() - datetime.timedelta(seconds=60)
+    limit = client.rate_limit_per_minute
+    with connection.cursor() as cursor:
+        cursor.execute(RATE_SQL, [client.pk, since, limit])
+        return cursor.fetchone()[0] >= limit
+
+
+def _clean_subject(kind: str, value) -> str:
+    if not isinstance(value, str) or len(value) > 40:
+        raise _Refused("malformed_subject")
+    try:
+        return clean_id_number(value) if kind == "id_number" else clean_credit_code(value)
+    except ValidationError:
+        raise _Refused("malformed_subject") from None
+
+
+def _begin(call: _Call, registry_code: str, version: str | None = None) -> None:
+    """Checks every call passes before anything is read: caller, rate, purpose, case,
+    registry (and its schema version, for GovStack). Raises _Refused."""
+    caller = call.caller
+    if caller.client is None:
+        raise _Refused(caller.problem or "unauthenticated")
+    if caller.channel == "govstack" and not caller.mediator_client:
+        raise _Refused("missing_mediator_header")
+    if _over_rate_limit(caller.client):
+        raise _Refused("rate_limited")
+    if not call.purpose.strip() or len(call.purpose) > MAX_PURPOSE:
+        raise _Refused("missing_purpose")
+    if not call.case_reference.strip() or len(call.case_reference) > MAX_CASE:
+        raise _Refused("missing_case")
+    call.registry = registry_in_service(str(registry_code)[:50])
+    if call.registry is None:
+        raise _Refused("unknown_registry")
+    if version is not None and version not in (
+        str(call.registry.schema_version),
+        f"{call.registry.schema_version}.0",
+    ):
+        raise _Refused("unknown_registry")
+
+
+def _set_subject(call: _Call, identifier) -> str:
+    cleaned = _clean_subject(call.registry.subject_kind, identifier)
+    call.subject_index = subject_index(call.registry.subject_kind, cleaned)
+    call.subject_hash = crypto.blind_index(LEDGER_SUBJECT_PURPOSE, cleaned)
+    return cleaned
+
+
+def _granted_fields(call: _Call, fields: list | None) -> list[str]:
+    """The fields this call may return: `fields` when all granted (or every granted field
+    when `fields` is None). The registry's own department needs no grant."""
+    registry, client = call.registry, call.caller.client
+    known = registry.field_names
+    if fields is not None and (not fields or any(f not in known for f in fields)):
+        raise _Refused("unknown_field")
+    if client.department_id == registry.department_id:
+        return list(fields) if fields is not None else known
+    grants = list(Grant.objects.raw(GRANTS_SQL, [client.pk, registry.pk]))
+    today = timezone.localdate()
+    current = [g for g in grants if g.is_current(today)]
+    wanted = set(fields) if fields is not None else set()
+    covering = [g for g in current if wanted <= set(g.fields)]
+    if covering:
+        # the widest covering grant, and the one delaying disclosure longest, rules
+        call.grant = max(covering, key=lambda g: (g.disclosure_delay_days, len(g.fields)))
+        granted = set(call.grant.fields)
+        return [f for f in known if f in (wanted or granted)]
+    if current:
+        raise _Refused("field_not_granted")
+    if any(g.status == Grant.Status.ACTIVE for g in grants):
+        raise _Refused("grant_expired")
+    if grants:
+        raise _Refused("grant_revoked")
+    raise _Refused("no_grant")
+
+
+def _refuse(call: _Call, refusal: _Refused):
+    line = call.log(refusal.code)
+    raise AccessRefused(refusal.code, line.pk) from None
+
+
+def log_malformed(*, caller: Caller) -> None:
+    """Log and refuse a call whose body could not be read."""
+    _refuse(_Call(caller, "", "", []), _Refused("malformed_request"))
+
+
+def fetch(
+    *,
+    caller: Caller,
+    registry_code: str,
+    subject_id: str,
+    fields: list[str],
+    purpose: str,
+    case_reference: str,
+) -> Disclosure:
+    """Named fields of one subject's record, under a grant, logged. Raises AccessRefused."""
+    call = _Call(caller, str(purpose or ""), str(case_reference or ""), list(fields or []))
+    try:
+        _begin(call, registry_code)
+        _set_subject(call, subject_id)
+        returned = _granted_fields(call, list(fields or []))
+    except _Refused as refusal:
+        _refuse(call, refusal)
+    record = next(
+        iter(Record.objects.raw(RECORD_SQL, [call.registry.pk, call.subject_index])), None
+    )
+    if record is None:
+        line = call.log(AccessLog.NOT_FOUND)
+        return Disclosure(call.registry, line.pk, None)
+    content = record.content()
+    values = {name: content.get(name) for name in returned}
+    line = call.log(AccessLog.ALLOWED, returned=returned)
+    return Disclosure(call.registry, line.pk, record, values)
+
+
+def search(
+    *,
+    caller: Caller,
+    registry_code: str,
+    query: dict,
+    purpose: str,
+    case_reference: str,
+    limit: int = 1,
+    offset: int = 0,
+    fields: list[str] | None = None,
+    version: str | None = None,
+    descending: bool = False,
+) -> tuple[list[Disclosure], int]:
+    """Records matching `query` (field -> exact value), under a grant, one log line per record
+    returned (or one `not_found` line). The subject field is matched through its blind index,
+    clear fields in the database; encrypted fields cannot be searched. Queried fields must be
+    granted too: a match reveals their value. Returns the page and the total count."""
+    call = _Call(caller, str(purpose or ""), str(case_reference or ""), list(fields or []))
+    try:
+        _begin(call, registry_code, version)
+        registry = call.registry
+        granted = _granted_fields(call, fields)
+        call.fields_requested = list(fields or granted)
+        if not isinstance(query, dict):
+            raise _Refused("unknown_field")
+        records = Record.objects.filter(registry=registry)
+        for name, value in query.items():
+            if name not in registry.field_names:
+                raise _Refused("unknown_field")
+            if name not in granted:
+                raise _Refused("field_not_granted")
+            if name == registry.subject_field:
+                _set_subject(call, value)
+                records = records.filter(subject_index=call.subject_index)
+            elif name in registry.sensitive_fields:
+                raise _Refused("field_not_searchable")
+            else:
+                records = records.filter(**{f"clear__{name}": value})
+    except _Refused as refusal:
+        _refuse(call, refusal)
+    total = records.count()
+    page = list(records.order_by("-id" if descending else "id")[offset : offset + limit])
+    if not page:
+        line = call.log(AccessLog.NOT_FOUND)
+        return [Disclosure(registry, line.pk, None)], total
+    disclosures = []
+    for record in page:
+        content = record.content()
+        call.subject_hash = crypto.blind_index(
+            LEDGER_SUBJECT_PURPOSE, content[registry.subject_field]
+        )
+        call.subject_index = record.subject_index
+        line = call.log(AccessLog.ALLOWED, returned=granted)
+        values = {name: content.get(name) for name in granted}
+        disclosures.append(Disclosure(registry, line.pk, record, values))
+    return disclosures, total
+
+
+def fetch_by_record_id(
+    *,
+    caller: Caller,
+    registry_code: str,
+    record_uid: str,
+    field_name: str,
+    purpose: str,
+    case_reference: str,
+    version: str | None = None,
+) -> Disclosure:
+    """One field of one record found by its record id (GovStack readValue)."""
+    call = _Call(caller, str(purpose or ""), str(case_reference or ""), [field_name])
+    try:
+        _begin(call, registry_code, version)
+        returned = _granted_fields(call, [field_name])
+        try:
+            uid = uuid.UUID(str(record_uid))
+        except ValueError:
+            raise _Refused("malformed_subject") from None
+    except _Refused as refusal:
+        _refuse(call, refusal)
+    record = _one(Record.objects.filter(registry=call.registry, uid=uid))
+    if record is None:
+        line = call.log(AccessLog.NOT_FOUND)
+        return Disclosure(call.registry, line.pk, None)
+    content = record.content()
+    call.subject_index = record.subject_index
+    call.subject_hash = crypto.blind_index(
+        LEDGER_SUBJECT_PURPOSE, content[call.registry.subject_field]
+    )
+    line = call.log(AccessLog.ALLOWED, returned=returned)
+    return Disclosure(call.registry, line.pk, record, {n: content.get(n) for n in returned})
+
+
+def fetch_for_case(
+    *,
+    client,
+    registry_code: str,
+    subject_id: str,
+    fields: list[str],
+    purpose: str,
+    case_reference: str,
+) -> Disclosure:
+    """Once only (免提交): what intake calls to fill a material from a registry instead of
+    asking the applicant. `client` is the handling department's system
+    (`selectors.department_client`), `purpose` the matter, `case_reference` the application
+    number. Call it outside any transaction; show the applicant `values` with their source
+    (`registry.name`, `registry.department`) and offer `services.dispute_value`."""
+    return fetch(
+        caller=Caller(client, "internal"),
+        registry_code=registry_code,
+        subject_id=subject_id,
+        fields=fields,
+        purpose=purpose,
+        case_reference=case_reference,
+    )
