@@ -31,9 +31,7 @@ def test_an_approver_finds_and_suspends_then_revokes(senior_card, civil_affairs_
 def test_bad_forms_change_nothing(senior_card, civil_affairs_approver, form):
     approver = client_for(civil_affairs_approver)  # signing in records its own event
     before = Event.objects.count()
-    response = approver.post(
-        f"/licences/issued/{senior_card.pk}/status/", form, follow=True
-    )
+    response = approver.post(f"/licences/issued/{senior_card.pk}/status/", form, follow=True)
     assert response.status_code == 200
     assert Licence.objects.get(pk=senior_card.pk).status == "valid"
     assert Event.objects.count() == before
