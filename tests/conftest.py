@@ -38,7 +38,44 @@ def tongban_command():
 
 @pytest.fixture
 def demo_city(db):
-    """The demo city's regions and departments, seeded the way `tongban seed-demo` does."""
+    """The demo city's regions and departments only (quick): what most tests need."""
+    from tongban.demo import city
+    from tongban.demo.seed import seed_demo
+
+    return seed_demo(steps=[city.seed])
+
+
+@pytest.fixture
+def demo_accounts(db):
+    """The demo city with its people's and officials' accounts."""
+    from tongban.demo import accounts, city
+    from tongban.demo.seed import seed_demo
+
+    return seed_demo(steps=[city.seed, accounts.seed])
+
+
+@pytest.fixture
+def demo_catalogue(db):
+    """The demo city with its published service catalogue."""
+    from tongban.demo import catalog, city
+    from tongban.demo.seed import seed_demo
+
+    return seed_demo(steps=[city.seed, catalog.seed])
+
+
+@pytest.fixture
+def demo_licences(db):
+    """The demo city with its licence types and already-issued licences."""
+    from tongban.demo import city, licences
+    from tongban.demo.seed import seed_demo
+
+    return seed_demo(steps=[city.seed, licences.seed])
+
+
+@pytest.fixture
+def demo(db):
+    """The whole demo, seeded the way `tongban seed-demo` does (slow: use only when the test
+    needs people, accounts, the catalogue, registries and licences together)."""
     from tongban.demo.seed import seed_demo
 
     return seed_demo()
@@ -82,3 +119,15 @@ def force_sign_in(client, account):
 def login(db):
     """`login(client, account)`: see `force_sign_in`."""
     return force_sign_in
+
+
+@pytest.fixture(autouse=True, scope="session")
+def quick_password_hashing():
+    """argon2 is slow on purpose; tests that only need *a* password use a fast hasher.
+    Servers and workers the tests start run with the real settings (argon2)."""
+    from django.conf import settings
+
+    settings.PASSWORD_HASHERS = [
+        "django.contrib.auth.hashers.MD5PasswordHasher",
+        *settings.PASSWORD_HASHERS,
+    ]

@@ -14,7 +14,7 @@ _serial = itertools.count(1)
 
 @pytest.fixture
 def departments(db):
-    """Only the demo city's regions and departments (no catalogue): quicker than demo_city."""
+    """Only the demo city's regions and departments (no catalogue): quicker than demo_catalogue."""
     from tongban.demo import city
     from tongban.demo.seed import SeedReport
 
@@ -72,7 +72,7 @@ def content(**overrides) -> dict:
 
 
 @pytest.fixture
-def demo_version(demo_city):
+def demo_version(demo_catalogue):
     """`demo_version("出生登记")`: the published demo version of that matter."""
 
     def find(name: str) -> MatterVersion:

@@ -19,7 +19,7 @@ def declared(client, path_template: str, method: str, status: int) -> bool:
     return str(status) in schema["paths"][path_template][method]["responses"]
 
 
-def test_list_and_filter(client, demo_city):
+def test_list_and_filter(client, demo_catalogue):
     everything = client.get(f"{API}/matters", {"limit": 200}).json()
     assert everything["count"] >= 40
     police = Department.objects.get(short_name="公安局").credit_code
@@ -34,7 +34,7 @@ def test_list_and_filter(client, demo_city):
     assert client.get(f"{API}/matters", {"department": "nope"}).json()["count"] == 0
 
 
-def test_search(client, demo_city):
+def test_search(client, demo_catalogue):
     answer = client.get(f"{API}/search", {"q": "長者優待證"})
     assert answer.status_code == 200
     assert answer.json()["matters"][0]["name"] == "老年人优待证办理"
@@ -42,7 +42,7 @@ def test_search(client, demo_city):
 
 
 @pytest.mark.parametrize("q", ["", "出" * 201])
-def test_empty_and_huge_searches_are_refused_with_422(client, demo_city, q):
+def test_empty_and_huge_searches_are_refused_with_422(client, demo_catalogue, q):
     answer = client.get(f"{API}/search", {"q": q})
     assert answer.status_code == 422
     assert answer.json()["code"] == "invalid" and "q" in answer.json()["fields"]
@@ -65,7 +65,7 @@ def test_detail_carries_the_contracts_later_stages_need(client, demo_version):
     assert again == detail
 
 
-def test_unknown_matters_are_404(client, demo_city):
+def test_unknown_matters_are_404(client, demo_catalogue):
     answer = client.get(f"{API}/matters/00000000-0000-0000-0000-000000000000")
     assert answer.status_code == 404 and answer.json()["code"] == "not_found"
     assert client.get(f"{API}/matters/not-a-uuid").status_code == 422
@@ -90,7 +90,7 @@ def test_checklist_for_answers(client, demo_version):
     assert bad.status_code == 422
 
 
-def test_life_events(client, demo_city):
+def test_life_events(client, demo_catalogue):
     events = client.get(f"{API}/life-events").json()
     assert {e["code"] for e in events} >= {
         "newborn",
@@ -104,7 +104,7 @@ def test_life_events(client, demo_city):
     assert client.get(f"{API}/life-events/nothing").status_code == 404
 
 
-def test_themes(client, demo_city):
+def test_themes(client, demo_catalogue):
     themes = {t["code"]: t for t in client.get(f"{API}/themes", {"audience": "person"}).json()}
     assert themes["birth"]["matter_count"] >= 4
 

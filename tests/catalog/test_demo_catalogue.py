@@ -43,13 +43,13 @@ def published():
     return MatterVersion.objects.filter(status="published").select_related("matter__department")
 
 
-def test_size_and_spread(demo_city):
+def test_size_and_spread(demo_catalogue):
     assert published().count() >= 40
     assert published().values("matter__department").distinct().count() >= 8
     assert set(NAMED) <= set(published().values_list("name", flat=True))
 
 
-def test_instant_approval(demo_city):
+def test_instant_approval(demo_catalogue):
     instant = set(published().filter(instant_approval=True).values_list("name", flat=True))
     assert len(instant) >= 5
     assert {
@@ -61,7 +61,7 @@ def test_instant_approval(demo_city):
     } <= instant
 
 
-def test_every_government_held_material_names_its_source(demo_city):
+def test_every_government_held_material_names_its_source(demo_catalogue):
     held = Material.objects.exclude(source="applicant").select_related("source_department")
     assert held.count() >= 60
     for material in held:
@@ -72,7 +72,7 @@ def test_every_government_held_material_names_its_source(demo_city):
             assert LICENCES[material.licence_type] == material.source_department.short_name
 
 
-def test_results_processes_and_limits(demo_city):
+def test_results_processes_and_limits(demo_catalogue):
     versions = {v.name: v for v in published()}
     assert versions["出生医学证明签发"].result_licence_type == "birth_medical_certificate"
     assert versions["结婚登记"].result_licence_type == "marriage_certificate"
@@ -86,7 +86,7 @@ def test_results_processes_and_limits(demo_city):
         assert version.materials.exists() or version.no_materials, version.name
 
 
-def test_life_events(demo_city):
+def test_life_events(demo_catalogue):
     assert set(LifeEvent.objects.values_list("name", flat=True)) >= {
         "新生儿出生一件事",
         "企业开办一件事",
@@ -95,7 +95,7 @@ def test_life_events(demo_city):
     }
 
 
-def test_a_changed_demo_matter_is_seeded_as_a_new_version(demo_city, monkeypatch):
+def test_a_changed_demo_matter_is_seeded_as_a_new_version(demo_catalogue, monkeypatch):
     from tongban.demo import catalog
     from tongban.demo.seed import seed_demo
 

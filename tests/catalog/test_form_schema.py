@@ -144,7 +144,7 @@ def test_answer_errors_are_localized():
         }
 
 
-def test_every_demo_form_is_valid(demo_city):
+def test_every_demo_form_is_valid(demo_catalogue):
     forms = MatterVersion.objects.values_list("name", "form_schema")
     assert len(forms) >= 40
     for name, schema in forms:

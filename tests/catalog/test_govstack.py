@@ -37,7 +37,7 @@ def response_schema(spec, path, status="200"):
     return spec["paths"][path]["get"]["responses"][status]["content"]["application/json"]["schema"]
 
 
-def test_service_list_matches_the_spec(client, spec, demo_city):
+def test_service_list_matches_the_spec(client, spec, demo_catalogue):
     answer = client.get(f"{BASE}/services")
     assert answer.status_code == 200
     services = answer.json()
@@ -50,7 +50,7 @@ def test_service_list_matches_the_spec(client, spec, demo_city):
     assert by_name["发热门诊查询"]["isExecutable"] is False  # nothing to apply for
 
 
-def test_service_list_filters_by_name(client, demo_city):
+def test_service_list_filters_by_name(client, demo_catalogue):
     names = [s["name"] for s in client.get(f"{BASE}/services", {"name": "公積金"}).json()]
     assert names and all("公积金" in n for n in names)
     english = [s["name"] for s in client.get(f"{BASE}/services", {"name": "birth"}).json()]
@@ -67,7 +67,7 @@ def test_one_service_matches_the_spec(client, spec, demo_version):
     assert answer.json()["version"] == "1"
 
 
-def test_unknown_and_malformed_ids(client, spec, demo_city):
+def test_unknown_and_malformed_ids(client, spec, demo_catalogue):
     system_error = spec["components"]["schemas"]["systemError"]
     missing = client.get(f"{BASE}/services/00000000-0000-0000-0000-000000000000")
     assert missing.status_code == 404

@@ -33,7 +33,7 @@ def clear_catalogue():
     Theme.objects.all().delete()
 
 
-def test_export_then_import_round_trips_exactly(demo_city):
+def test_export_then_import_round_trips_exactly(demo_catalogue):
     exported = export_catalogue()
     assert len(exported["matters"]) >= 40
     text = json.dumps(exported, ensure_ascii=False, sort_keys=True)
@@ -43,7 +43,7 @@ def test_export_then_import_round_trips_exactly(demo_city):
     assert json.dumps(export_catalogue(), ensure_ascii=False, sort_keys=True) == text
 
 
-def test_importing_the_same_file_again_changes_nothing(demo_city):
+def test_importing_the_same_file_again_changes_nothing(demo_catalogue):
     before = snapshot()
     counts = import_catalogue(document=export_catalogue(), actor="test")
     assert {status for _what, status in counts} == {"unchanged"}
@@ -92,7 +92,7 @@ def test_a_matter_with_the_right_shape_gets_its_semantic_problems(departments):
     assert "matters[5].versions[0].committed_time_limit" in problems
 
 
-def test_a_published_version_cannot_be_rewritten_by_import(demo_city):
+def test_a_published_version_cannot_be_rewritten_by_import(demo_catalogue):
     document = export_catalogue()
     document["matters"][0]["versions"][0]["name"] = "改过的名字"
     before = snapshot()
@@ -102,7 +102,7 @@ def test_a_published_version_cannot_be_rewritten_by_import(demo_city):
     assert snapshot() == before
 
 
-def test_a_new_version_in_the_file_supersedes_the_published_one(demo_city):
+def test_a_new_version_in_the_file_supersedes_the_published_one(demo_catalogue):
     document = export_catalogue()
     matter = document["matters"][0]
     new = {**copy.deepcopy(matter["versions"][0]), "number": 2, "published_at": None}

@@ -89,7 +89,7 @@ def test_the_guide_in_traditional_chinese_and_english(client, demo_version):
     assert "Birth registration" in html and "Materials you need" in html
 
 
-def test_browse_by_department_theme_and_audience(client, demo_city):
+def test_browse_by_department_theme_and_audience(client, demo_catalogue):
     from tongban.core.models import Department
 
     police = Department.objects.get(short_name="公安局")
@@ -104,7 +104,7 @@ def test_browse_by_department_theme_and_audience(client, demo_city):
     assert client.get("/services/", {"department": "9" * 30}).status_code == 200
 
 
-def test_life_event_pages(client, demo_city):
+def test_life_event_pages(client, demo_catalogue):
     html = client.get("/life-events/").content.decode()
     for name in ("新生儿出生一件事", "企业开办一件事", "退休一件事", "人才落户一件事"):
         assert name in html
@@ -118,7 +118,7 @@ def test_life_event_pages(client, demo_city):
     assert client.get("/life-events/nothing/").status_code == 404
 
 
-def test_the_portal_shows_the_catalogue(client, demo_city):
+def test_the_portal_shows_the_catalogue(client, demo_catalogue):
     assert "新生儿出生一件事" in client.get("/").content.decode()
     personal = client.get("/personal/").content.decode()
     assert "出生登记" in personal and "生育收养" in personal and "食品经营许可" not in personal
@@ -145,7 +145,7 @@ def test_the_portal_shows_the_catalogue(client, demo_city):
     ],
 )
 def test_listings_read_in_a_fixed_number_of_queries(
-    client, demo_city, url, django_assert_max_num_queries
+    client, demo_catalogue, url, django_assert_max_num_queries
 ):
     client.get("/search/?q=warm")  # the search index is built once per process
     with django_assert_max_num_queries(8):

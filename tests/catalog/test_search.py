@@ -63,25 +63,25 @@ def top(query: str, n: int = 3) -> list[str]:
     return [v.name for v in selectors.versions_for_hits(search(query, matters_only=True, limit=n))]
 
 
-def test_search_finds_what_citizens_mean(demo_city):
+def test_search_finds_what_citizens_mean(demo_catalogue):
     misses = [(q, expected, kind, top(q)) for q, expected, kind in PAIRS if expected not in top(q)]
     assert misses == [], misses
     assert len(PAIRS) >= 30
     assert {"colloquial", "traditional", "typo"} <= {kind for _q, _e, kind in PAIRS}
 
 
-def test_exact_names_rank_first(demo_city):
+def test_exact_names_rank_first(demo_catalogue):
     for name in MatterVersion.objects.values_list("name", flat=True):
         assert top(name, 1) == [name], name
 
 
-def test_life_events_are_found_too(demo_city):
+def test_life_events_are_found_too(demo_catalogue):
     hits = search("新生儿出生一件事")
     assert hits[0].kind == "life_event"
     assert LifeEvent.objects.get(pk=hits[0].pk).code == "newborn"
 
 
-def test_filters_narrow_the_results(demo_city):
+def test_filters_narrow_the_results(demo_catalogue):
     police = Department.objects.get(short_name="公安局")
     names = [v.name for v in selectors.versions_for_hits(search("证明", department=police.pk))]
     assert names and all(
@@ -107,7 +107,7 @@ def test_filters_narrow_the_results(demo_city):
         "\ud800",
     ],
 )
-def test_odd_queries_answer_without_failing(demo_city, query):
+def test_odd_queries_answer_without_failing(demo_catalogue, query):
     assert isinstance(search(query), list)
 
 
@@ -115,7 +115,7 @@ def test_odd_queries_answer_without_failing(demo_city, query):
     max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(query=st.text(max_size=250))
-def test_any_text_is_a_valid_query(demo_city, query):
+def test_any_text_is_a_valid_query(demo_catalogue, query):
     hits = search(query)
     assert len(hits) <= 20
 

@@ -78,7 +78,7 @@ def test_government_held_materials_are_marked(demo_version):
     assert not materials["paper_birth_certificate"].government_held
 
 
-def test_a_life_event_lists_each_material_once(demo_city):
+def test_a_life_event_lists_each_material_once(demo_catalogue):
     event = LifeEvent.objects.get(code="newborn")
     bundle = selectors.life_event_bundle(event, {"parents_married": "yes"})
     assert [v.name for v in bundle.versions] == [
@@ -110,7 +110,7 @@ def test_a_life_event_lists_each_material_once(demo_city):
     assert list(fields).count("mobile") == 1
 
 
-def test_every_demo_life_event_has_a_published_version_of_each_matter(demo_city):
+def test_every_demo_life_event_has_a_published_version_of_each_matter(demo_catalogue):
     for event in LifeEvent.objects.all():
         bundle = selectors.life_event_bundle(event, {})
         assert bundle.missing == [], event.code

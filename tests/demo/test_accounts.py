@@ -13,7 +13,7 @@ from tongban.identity.models import Guardianship, Official, Person, Role
 pytestmark = pytest.mark.django_db
 
 
-def test_every_demo_person_has_an_account_with_recorded_assurance(demo_city):
+def test_every_demo_person_has_an_account_with_recorded_assurance(demo_accounts):
     for demo in people.PEOPLE:
         person = Person.objects.get(id_number_index=Person.index_for(demo.id_number))
         assert person.account is not None and person.real_name == demo.name
@@ -24,7 +24,7 @@ def test_every_demo_person_has_an_account_with_recorded_assurance(demo_city):
     assert Guardianship.objects.get(ward=ward).guardian.real_name == "陈静"
 
 
-def test_every_department_has_its_officials_and_the_platform_its_operator(demo_city):
+def test_every_department_has_its_officials_and_the_platform_its_operator(demo_accounts):
     for official in Official.objects.select_related("department").prefetch_related("roles"):
         roles = {r.role for r in official.roles.all()}
         assert len(roles) == 1
@@ -39,7 +39,7 @@ def test_every_department_has_its_officials_and_the_platform_its_operator(demo_c
         )
 
 
-def test_businesses_have_their_representative_and_agents(demo_city):
+def test_businesses_have_their_representative_and_agents(demo_accounts):
     agent = Person.objects.get(
         id_number_index=Person.index_for(people.person("maxiaohong").id_number)
     )
@@ -47,8 +47,8 @@ def test_businesses_have_their_representative_and_agents(demo_city):
     assert [r.party.name for r in relations[1:]] == ["示范市青禾餐饮有限公司"]
 
 
-def test_the_printed_secrets_sign_an_official_in(demo_city, client):
-    printed = next(a for a in demo_city.accounts if a["login"] == "gaj.clerk")
+def test_the_printed_secrets_sign_an_official_in(demo_accounts, client):
+    printed = next(a for a in demo_accounts.accounts if a["login"] == "gaj.clerk")
     response = client.post("/account/login/", {"username": "gaj.clerk", "password": DEMO_PASSWORD})
     assert response["Location"] == "/account/login/verify/"
     code = totp(base64.b32decode(printed["totp_secret"]))
@@ -57,8 +57,8 @@ def test_the_printed_secrets_sign_an_official_in(demo_city, client):
     assert "公安局" in client.get("/workbench/").content.decode()
 
 
-def test_a_printed_recovery_code_works(demo_city, client):
-    printed = next(a for a in demo_city.accounts if a["login"] == "sjj.operator")
+def test_a_printed_recovery_code_works(demo_accounts, client):
+    printed = next(a for a in demo_accounts.accounts if a["login"] == "sjj.operator")
     client.post("/account/login/", {"username": "sjj.operator", "password": DEMO_PASSWORD})
     response = client.post(
         "/account/login/verify/", {"code": printed["recovery_codes"].split(",")[0]}
@@ -66,8 +66,8 @@ def test_a_printed_recovery_code_works(demo_city, client):
     assert response.status_code == 302
 
 
-def test_a_demo_citizen_signs_in_with_the_printed_login(demo_city, client):
-    printed = next(a for a in demo_city.accounts if a["who"] == "张伟")
+def test_a_demo_citizen_signs_in_with_the_printed_login(demo_accounts, client):
+    printed = next(a for a in demo_accounts.accounts if a["who"] == "张伟")
     response = client.post(
         "/account/login/", {"username": printed["login"], "password": DEMO_PASSWORD}
     )

@@ -48,7 +48,7 @@ def scan(page, selector: str) -> str:
     return results[0].text
 
 
-def test_a_verifier_scans_the_retirees_senior_card(live_server, browser, demo_city):
+def test_a_verifier_scans_the_retirees_senior_card(live_server, browser, demo_licences):
     retiree = make_citizen("wangxiuying")
     approver = make_official("mz-approver", "民政局", Role.APPROVER)
     services.issue_licence(

@@ -20,8 +20,8 @@ class Report:
 
 
 @pytest.fixture
-def city(demo_city):
-    return demo_city
+def city(demo_licences):
+    return demo_licences
 
 
 def department(short_name: str) -> Department:
