@@ -35,8 +35,12 @@ MIX = [
 
 
 @pytest.fixture(autouse=True)
-def fast_hashing():
-    """The server checks the client secret with the platform's own hashers."""
+def fast_hashing(settings):
+    """The server checks the client secret with the platform's own hashers, so the secret is
+    hashed with them here too rather than with the suite's quick one."""
+    from tongban.config import settings as platform
+
+    settings.PASSWORD_HASHERS = platform.PASSWORD_HASHERS
 
 
 def test_every_concurrent_call_leaves_exactly_one_log_line(people, make_client, grant_for):
