@@ -12,6 +12,8 @@ from tongban.core.api import Conflict
 from tongban.core.models import Event
 from tongban.core.permissions import NotPermitted
 from tongban.identity.models import Role
+from tongban.ledger.models import Entry
+from tongban.ledger.services import seal_pending_events
 from tongban.licences import identifiers, services, signing, verification
 from tongban.licences.models import DepartmentKey, Licence, Sequence
 
@@ -65,9 +67,14 @@ def test_an_issued_licence_is_signed_by_its_department_and_recorded(senior_card)
     assert licence.holder.id_number not in raw and "王秀英" not in raw
 
 
-def test_ledger_receipt_is_none_until_the_ledger_hook_exists(senior_card):
+def test_the_ledger_receipt_appears_once_the_issuance_is_sealed(senior_card):
     assert senior_card.issuance_event_id is not None
-    assert senior_card.ledger_receipt is None
+    assert senior_card.ledger_receipt is None  # not sealed yet
+    seal_pending_events()
+    receipt = senior_card.ledger_receipt
+    entry = Entry.objects.get(event_id=senior_card.issuance_event_id)
+    assert receipt.index == entry.index
+    assert receipt.verify_url == f"/ledger/verify/{entry.index}/"
 
 
 def test_issuing_again_for_the_same_case_returns_the_same_licence(

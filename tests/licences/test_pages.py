@@ -6,6 +6,7 @@ import pytest
 from django.utils import timezone
 
 from tests.licences.conftest import client_for, make_citizen
+from tongban.ledger.services import seal_pending_events
 from tongban.licences.models import PresentationUse
 
 pytestmark = pytest.mark.django_db
@@ -24,6 +25,19 @@ def test_the_detail_page_masks_the_id_number(senior_card, retiree):
     assert id_number not in page
     assert f"{id_number[:6]}********{id_number[-4:]}" in page
     assert senior_card.identifier in page
+
+
+def test_the_detail_page_links_the_ledger_record_once_sealed(senior_card, retiree):
+    page = client_for(retiree).get(f"/licences/{senior_card.pk}/").content.decode()
+    assert "存证中" in page and "Receipt(" not in page
+    seal_pending_events()
+    index = senior_card.ledger_receipt.index
+    page = client_for(retiree).get(f"/licences/{senior_card.pk}/").content.decode()
+    assert "Receipt(" not in page
+    link = re.search(r'<a href="/ledger/verify/(\d+)/">([^<]+)</a>', page)
+    assert link and int(link.group(1)) == index
+    assert f"账本记录第 {index} 号" in link.group(2)
+    assert client_for(None).get(f"/ledger/verify/{index}/").status_code == 200
 
 
 def test_presenting_shows_a_qr_code_of_the_chosen_claims(senior_card, retiree):

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from tongban.core import crypto
 from tongban.core.fields import EncryptedTextField
 from tongban.core.models import Department, Event
+from tongban.core.receipts import receipt_for
 from tongban.identity.models import Business, Person
 from tongban.licences import identifiers
 
@@ -273,13 +274,9 @@ class Licence(models.Model):
 
     @property
     def ledger_receipt(self):
-        """The ledger's receipt for the issuance event, once the ledger provides
-        `tongban.core.receipts.receipt_for`; None until then or while the event is unsealed."""
+        """The ledger's receipt for the issuance event (`tongban.core.receipts`): None while
+        the event is not sealed yet, or when no ledger is installed."""
         if self.issuance_event_id is None:
-            return None
-        try:
-            from tongban.core.receipts import receipt_for  # added by the ledger
-        except ImportError:
             return None
         return receipt_for(self.issuance_event_id)
 
