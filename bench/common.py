@@ -85,8 +85,11 @@ def prepare(url: str, seed: bool) -> None:
 
 
 def databases() -> list[str]:
-    """SQLite always; PostgreSQL when a server answers."""
-    return ["sqlite", "postgres"] if postgres_available() else ["sqlite"]
+    """SQLite always; PostgreSQL when a server answers. TONGBAN_BENCH_DATABASES (e.g.
+    "sqlite") picks some of them."""
+    available = ["sqlite", "postgres"] if postgres_available() else ["sqlite"]
+    wanted = os.environ.get("TONGBAN_BENCH_DATABASES", "").replace(",", " ").split()
+    return [kind for kind in available if kind in wanted] if wanted else available
 
 
 def free_port() -> int:
@@ -97,18 +100,26 @@ def free_port() -> int:
 
 @contextlib.contextmanager
 def server(
-    database_url: str, *, web_workers: int = 2, task_workers: int = 0, threads: int = 4
+    database_url: str,
+    *,
+    web_workers: int = 2,
+    task_workers: int = 0,
+    threads: int = 4,
+    app: str = "tongban.config.wsgi",
+    **settings: str,
 ) -> Iterator[str]:
-    """gunicorn (and optionally task workers) on a free loopback port; yields the base URL."""
+    """gunicorn serving the WSGI `app` (the platform, or a bench's wrapper of it that adds a
+    baseline view), and optionally task workers, on a free loopback port; yields the base URL.
+    `settings` are extra environment variables for the processes (e.g. CONN_MAX_AGE)."""
     port = free_port()
-    env = child_env(database_url)
+    env = child_env(database_url, **settings)
     processes = [
         subprocess.Popen(
             [
                 sys.executable,
                 "-m",
                 "gunicorn",
-                "tongban.config.wsgi",
+                app,
                 "--bind",
                 f"127.0.0.1:{port}",
                 "--workers",

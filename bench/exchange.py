@@ -1,7 +1,9 @@
 """Exchange gateway lookups against a direct indexed registry read, through the same server.
 
-A registry of 1,000,000 people (subject ID number blind-indexed, name sealed with the data
-key) is loaded through the registry service. Then, through one gunicorn in the same run:
+A registry of people (subject ID number blind-indexed, name sealed with the data key) is
+loaded as the registry service stores it: 20,000 by default so that `python -m bench exchange`
+takes a few minutes on a shared machine; the issue's size is TONGBAN_BENCH_RECORDS=1000000.
+Then, through one gunicorn in the same run:
 
 - direct: POST /bench/direct-read — one indexed read by blind index and a decryption, behind
   the platform's middleware, no authentication, grant or log (a view this module adds);
@@ -10,7 +12,8 @@ key) is loaded through the registry service. Then, through one gunicorn in the s
 
 Printed: calls/s and p50/p95/p99 for both at concurrency 16, the ratio (goal ≥ 0.7×), and
 the access log's growth per call in bytes (table + indexes; the outbox event separately).
-Run: `python -m bench exchange` (TONGBAN_BENCH_RECORDS shrinks the registry for a quick try)."""
+Run: `python -m bench exchange`; TONGBAN_BENCH_RECORDS and TONGBAN_BENCH_CALLS set the
+sizes, TONGBAN_BENCH_DATABASES=sqlite skips PostgreSQL."""
 
 import base64
 import datetime
@@ -24,8 +27,8 @@ import requests
 
 from bench.common import database, databases, drive, ratio, server, tongban
 
-RECORDS = int(os.environ.get("TONGBAN_BENCH_RECORDS", "1000000"))
-CALLS = int(os.environ.get("TONGBAN_BENCH_CALLS", "4000"))
+RECORDS = int(os.environ.get("TONGBAN_BENCH_RECORDS", "20000"))
+CALLS = int(os.environ.get("TONGBAN_BENCH_CALLS", "2000"))
 CONCURRENCY = 16
 REGION, FIRST_BIRTHDAY = "522622", datetime.date(1950, 1, 1)
 
@@ -187,6 +190,7 @@ def rows(url: str) -> int:
 def main() -> None:
     rng = random.Random(6)
     subjects = [subject(rng.randrange(RECORDS)) for _ in range(2000)]
+    print(f"{RECORDS:,} records, {CALLS:,} calls per side, concurrency {CONCURRENCY}")
     for kind in databases():
         with database(kind) as url:
             print(f"[{kind}] loading {RECORDS:,} records ...", flush=True)
