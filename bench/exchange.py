@@ -25,11 +25,20 @@ import threading
 
 import requests
 
-from bench.common import database, databases, drive, ratio, server, tongban
+from bench.common import (
+    database,
+    databases,
+    drive,
+    ratio,
+    server,
+    server_cpu_seconds,
+    tongban,
+)
 
 RECORDS = int(os.environ.get("TONGBAN_BENCH_RECORDS", "20000"))
 CALLS = int(os.environ.get("TONGBAN_BENCH_CALLS", "2000"))
 CONCURRENCY = 16
+ROUNDS = 4
 REGION, FIRST_BIRTHDAY = "522622", datetime.date(1950, 1, 1)
 
 
@@ -235,33 +244,38 @@ def run(kind: str, url: str, base: str, credentials: dict, subjects: list[str]) 
     drive("warm-up", gateway, requests_total=300, concurrency=CONCURRENCY)
     log_before, outbox_before = log_bytes(url)
     rows_before = rows(url)
-    # alternate halves so that neither side gets all the quiet moments of a shared machine
-    halves = []
-    for _ in range(2):
-        halves.append(
-            (
+    # Alternate short rounds so that neither side gets all the quiet moments of a shared
+    # machine; the server's CPU time per call is measured too (steadier than calls/s there).
+    rounds = {"direct": [], "gateway": []}
+    cpu = {"direct": 0.0, "gateway": 0.0}
+    for _ in range(ROUNDS):
+        for side, call in (("direct", direct), ("gateway", gateway)):
+            before = server_cpu_seconds(base)
+            rounds[side].append(
                 drive(
-                    f"[{kind}] direct read",
-                    direct,
-                    requests_total=CALLS // 2,
+                    f"[{kind}] {'direct read' if side == 'direct' else 'gateway lookup'}",
+                    call,
+                    requests_total=CALLS // ROUNDS,
                     concurrency=CONCURRENCY,
-                ),
-                drive(
-                    f"[{kind}] gateway lookup",
-                    gateway,
-                    requests_total=CALLS // 2,
-                    concurrency=CONCURRENCY,
-                ),
+                )
             )
-        )
+            cpu[side] += server_cpu_seconds(base) - before
     log_after, outbox_after = log_bytes(url)
     calls = rows(url) - rows_before
-    direct_all, gateway_all = _merge([h[0] for h in halves]), _merge([h[1] for h in halves])
+    direct_all, gateway_all = _merge(rounds["direct"]), _merge(rounds["gateway"])
     print(direct_all.line())
     print(gateway_all.line())
+    per_round = sorted(
+        g.rate / d.rate for d, g in zip(rounds["direct"], rounds["gateway"], strict=True)
+    )
     print(
         f"[{kind}] gateway/direct throughput ratio {ratio(gateway_all.rate, direct_all.rate)}"
-        " (goal >= 0.70x)"
+        f" (goal >= 0.70x); per round {', '.join(f'{r:.2f}' for r in per_round)}"
+    )
+    cpu_direct, cpu_gateway = (cpu[side] * 1000 / direct_all.count for side in cpu)
+    print(
+        f"[{kind}] server CPU per call: direct {cpu_direct:.2f} ms, gateway "
+        f"{cpu_gateway:.2f} ms (direct/gateway {ratio(cpu_direct, cpu_gateway)})"
     )
     print(
         f"[{kind}] access log growth {(log_after - log_before) / calls:.0f} bytes/call "

@@ -45,13 +45,15 @@ def fast_hashing(settings):
 def fresh_registry_cache():
     """Each test has its own registries: forget the gateway's per-process cache."""
     from tongban.exchange.callers import forget_tokens
-    from tongban.exchange.gateway import forget_registries
+    from tongban.exchange.gateway import forget_rate_counts, forget_registries
 
     forget_registries()
     forget_tokens()
+    forget_rate_counts()
     yield
     forget_registries()
     forget_tokens()
+    forget_rate_counts()
 
 
 def calendar_ahead():

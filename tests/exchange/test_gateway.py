@@ -67,6 +67,31 @@ def test_the_access_event_carries_a_keyed_hash_never_the_id_number(
     assert event.subject_id == str(last_line().pk)
 
 
+def test_the_access_event_is_the_outbox_row_record_event_writes_and_is_sealed(
+    client, people, consumer, bearer, grant_for
+):
+    """The gateway writes its line and event with plain SQL: the event must be the row
+    `record_event` would write (txid from the database on PostgreSQL), and the ledger seals it."""
+    grant_for(consumer, people, ["name"])
+    lookup(client, bearer)
+    line = last_line()
+    event = Event.objects.get(kind="exchange.access", subject_id=str(line.pk))
+    assert event.subject_type == "exchange.accesslog"
+    assert event.actor == f"exchange.systemclient:{consumer.pk}"
+    assert event.on_behalf_of == ""
+    assert event.payload["fields"] == line.fields_returned == ["name"]
+    assert abs(event.occurred_at - line.at) < datetime.timedelta(seconds=5)
+    assert (event.txid is not None) is (connection.vendor == "postgresql")
+    assert line.at.tzinfo is not None and abs(timezone.now() - line.at).total_seconds() < 60
+    from tests.ledger.conftest import settled
+    from tongban.ledger.models import Entry
+    from tongban.ledger.services import seal_pending_events
+
+    settled()
+    seal_pending_events()
+    assert Entry.objects.filter(event=event).exists()
+
+
 REFUSALS = [
     # (what the call does wrong, body changes, expected status, result code)
     ("no purpose", {"purpose": ""}, 422, "missing_purpose"),
@@ -167,6 +192,35 @@ def test_the_rate_limit_refuses_and_logs_calls_over_it(
         list(AccessLog.objects.order_by("id").values_list("result", flat=True))
         == ["allowed"] * 3 + ["rate_limited"] * 2
     )
+
+
+def test_the_rate_limit_counts_every_processs_calls(client, people, make_client, token, grant_for):
+    """The count is the shared access log: a process that never saw the client's earlier calls
+    (another web process; here the same one after forgetting its counts) still refuses."""
+    limited = make_client("民政局", "limited", rate_limit_per_minute=5)
+    grant_for(limited, people, ["name"])
+    bearer = token(limited)
+    assert [lookup(client, bearer).status_code for _ in range(3)] == [200] * 3
+    gateway.forget_rate_counts()  # "process B"
+    assert [lookup(client, bearer).status_code for _ in range(3)] == [200, 200, 429]
+
+
+def test_other_processes_calls_count_within_a_second(
+    client, people, make_client, token, grant_for, monkeypatch
+):
+    """Far below the limit a process counts again at most once a second: the calls other
+    processes made meanwhile are seen then (the bounded overshoot of ADR 0051)."""
+    limited = make_client("民政局", "limited", rate_limit_per_minute=100)
+    grant_for(limited, people, ["name"])
+    bearer = token(limited)
+    assert lookup(client, bearer).status_code == 200
+    for _ in range(99):  # another process's calls, after this one counted
+        AccessLog.objects.create(client=limited, channel="api", result="allowed")
+    assert lookup(client, bearer).status_code == 200  # not seen yet
+    now = gateway.time.monotonic()
+    monkeypatch.setattr(gateway.time, "monotonic", lambda: now + gateway.RATE_RECOUNT_SECONDS)
+    response = lookup(client, bearer)
+    assert (response.status_code, response.json()["code"]) == (429, "rate_limited")
 
 
 def test_a_subject_without_a_record_is_a_logged_not_found(
