@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from tests.licences.conftest import client_for, make_citizen
 from tongban.ledger.services import seal_pending_events
+from tongban.licences import views
 from tongban.licences.models import PresentationUse
 
 pytestmark = pytest.mark.django_db
@@ -94,6 +95,27 @@ def test_verify_page_by_presentation_and_replay(senior_card, retiree):
     wallet = client_for(retiree).get(f"/licences/{senior_card.pk}/").content.decode()
     shown_at = timezone.localtime(PresentationUse.objects.get().verified_at)
     assert shown_at.strftime("%Y-%m-%d %H:%M") in wallet
+
+
+def test_the_qr_code_opens_the_verify_page_with_the_presentation_in_the_fragment(
+    senior_card, retiree, monkeypatch
+):
+    encoded = []
+    monkeypatch.setattr(views, "_qr", lambda text: encoded.append(text) or "data:,")
+    page = (
+        client_for(retiree)
+        .post(f"/licences/{senior_card.pk}/present/", {"reveal": ["holder_name"]})
+        .content.decode()
+    )
+    payload = re.search(r'id="presentation-text"[^>]*>([^<]+)<', page).group(1)
+    assert encoded == [f"http://testserver/licences/verify/#p={payload}"]
+    # the page a phone opens: the server sees no fragment; the script posts it to the form
+    verify = client_for(None).get("/licences/verify/").content.decode()
+    assert re.search(r'<script src="/static/licences/verify\.js[^"]*" defer>', verify)
+    assert 'id="verify-form"' in verify and 'id="code"' in verify and "<noscript>" in verify
+    # without JavaScript, pasting what a QR app read (the URL) is checked the same way
+    verdict = client_for(None).post("/licences/verify/", {"code": encoded[0]}).content.decode()
+    assert 'data-reason="genuine"' in verdict and "王秀英" in verdict
 
 
 @pytest.mark.parametrize(

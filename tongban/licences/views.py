@@ -20,6 +20,22 @@ from tongban.licences import selectors, services, verification
 from tongban.licences.models import HolderKind, Licence
 
 MAX_CODE_LENGTH = 16_000
+# A wallet QR code holds the verify page's URL with the presentation in its fragment
+# (`…/licences/verify/#p=<SD-JWT>`): a phone camera opens the page, whose script posts the
+# fragment to the form. A fragment never reaches the server, so no log or proxy records it.
+PRESENTATION_FRAGMENT = "#p="
+
+
+def presentation_url(request, payload: str) -> str:
+    """The public verify page's absolute URL carrying `payload` in its fragment."""
+    return request.build_absolute_uri(reverse("licences:verify")) + PRESENTATION_FRAGMENT + payload
+
+
+def _pasted_code(code: str) -> str:
+    """What a verifier pasted: a verify URL (read by a QR app) stands for its fragment."""
+    if PRESENTATION_FRAGMENT in code and code.startswith(("http://", "https://", "/")):
+        return code.split(PRESENTATION_FRAGMENT, 1)[1].strip()
+    return code
 
 
 def _licence_or_404(request, pk: int):
@@ -107,7 +123,7 @@ def present(request, pk: int):
         {
             "licence": licence,
             "payload": payload,
-            "qr": _qr(payload),
+            "qr": _qr(presentation_url(request, payload)),
             "shown": shown,
             "minutes": services.settings.TONGBAN_LICENCE_PRESENTATION_SECONDS // 60,
         },
@@ -196,9 +212,10 @@ def issued_status(request, pk: int):
 @require_http_methods(["GET", "HEAD", "POST"])
 def verify(request):
     """Public: paste or scan an identifier or a wallet code. Identifiers may come in the query
-    (the printed QR links here); presentations only in a POST body, never in a URL."""
+    (the printed QR links here); presentations only in a POST body, never in a URL the server
+    sees: the wallet's QR puts them in the fragment, which static/licences/verify.js posts."""
     code = (
-        request.POST.get("code", "")
+        _pasted_code(request.POST.get("code", "").strip())
         if request.method == "POST"
         else request.GET.get("identifier", "")
     ).strip()
