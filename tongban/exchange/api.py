@@ -14,7 +14,7 @@ from pydantic import Field, StrictStr
 from pydantic import ValidationError as PydanticError
 
 from tongban.core.api import BodyIn, error, errors
-from tongban.exchange import gateway, selectors, services
+from tongban.exchange import gateway, selectors, services, sources
 from tongban.exchange.callers import Caller, identify
 from tongban.exchange.models import CorrectionRequest
 
@@ -193,6 +193,14 @@ def raise_correction(
     if not disclosure.found:
         return Status(
             404, error("no_record", _("The registry holds no record about this subject."))
+        )
+    if disclosure.registry.source:
+        return Status(
+            409,
+            error(
+                "kept_by_source",
+                str(sources.READ_ONLY),
+            ),
         )
     correction = services.raise_correction(
         actor=caller.client,

@@ -26,8 +26,10 @@ from tongban.core import crypto
 from tongban.core.events import reference
 from tongban.core.identifiers import clean_credit_code, clean_id_number
 from tongban.core.logging import current_request_id
+from tongban.exchange import sources
 from tongban.exchange.callers import Caller
 from tongban.exchange.models import AccessLog, Grant, Record, Registry, subject_index
+from tongban.exchange.sources import SourceRecord
 
 MAX_PURPOSE, MAX_CASE = 200, 100
 LEDGER_SUBJECT_PURPOSE = "exchange.access.subject"
@@ -70,7 +72,7 @@ class Disclosure:
 
     registry: Registry
     access_id: int
-    record: Record | None
+    record: Record | SourceRecord | None
     values: dict = field(default_factory=dict)
 
     @property
@@ -374,13 +376,16 @@ def fetch(
     call = _Call(caller, str(purpose or ""), str(case_reference or ""), list(fields or []))
     try:
         _begin(call, registry_code)
-        _set_subject(call, subject_id)
+        subject = _set_subject(call, subject_id)
         returned = _granted_fields(call, list(fields or []))
     except _Refused as refusal:
         _refuse(call, refusal)
-    record = next(
-        iter(Record.objects.raw(RECORD_SQL, [call.registry.pk, call.subject_index])), None
-    )
+    if call.registry.source:
+        record = sources.find(call.registry, call.subject_index, subject)
+    else:
+        record = next(
+            iter(Record.objects.raw(RECORD_SQL, [call.registry.pk, call.subject_index])), None
+        )
     if record is None:
         line_id = call.log(AccessLog.NOT_FOUND)
         return Disclosure(call.registry, line_id, None)
@@ -422,16 +427,23 @@ def search(
             if name not in granted:
                 raise _Refused("field_not_granted")
             if name == registry.subject_field:
-                _set_subject(call, value)
+                subject = _set_subject(call, value)
                 records = records.filter(subject_index=call.subject_index)
-            elif name in registry.sensitive_fields:
-                raise _Refused("field_not_searchable")
+            elif name in registry.sensitive_fields or registry.source:
+                raise _Refused("field_not_searchable")  # a source finds by subject only
             else:
                 records = records.filter(**{f"clear__{name}": value})
+        if registry.source and registry.subject_field not in query:
+            raise _Refused("field_not_searchable")
     except _Refused as refusal:
         _refuse(call, refusal)
-    total = records.count()
-    page = list(records.order_by("-id" if descending else "id")[offset : offset + limit])
+    if registry.source:
+        found = sources.find(registry, call.subject_index, subject)
+        total = int(found is not None)
+        page = [found] if found is not None and offset == 0 and limit > 0 else []
+    else:
+        total = records.count()
+        page = list(records.order_by("-id" if descending else "id")[offset : offset + limit])
     if not page:
         line_id = call.log(AccessLog.NOT_FOUND)
         return [Disclosure(registry, line_id, None)], total
@@ -441,7 +453,8 @@ def search(
         call.subject_hash = crypto.blind_index(
             LEDGER_SUBJECT_PURPOSE, content[registry.subject_field]
         )
-        call.subject_index = record.subject_index
+        if not registry.source:
+            call.subject_index = record.subject_index
         line_id = call.log(AccessLog.ALLOWED, returned=granted)
         values = {name: content.get(name) for name in granted}
         disclosures.append(Disclosure(registry, line_id, record, values))
@@ -469,7 +482,12 @@ def fetch_by_record_id(
             raise _Refused("malformed_subject") from None
     except _Refused as refusal:
         _refuse(call, refusal)
-    record = _one(Record.objects.filter(registry=call.registry, uid=uid))
+    # a source finds records by their subject only: none by record id here
+    record = (
+        None
+        if call.registry.source
+        else _one(Record.objects.filter(registry=call.registry, uid=uid))
+    )
     if record is None:
         line_id = call.log(AccessLog.NOT_FOUND)
         return Disclosure(call.registry, line_id, None)

@@ -48,6 +48,9 @@ class Registry(models.Model):
     # The schema's field order: PostgreSQL's jsonb keeps object keys in an order of its own.
     field_order = models.JSONField(_("field order"), default=list)
     schema_version = models.PositiveIntegerField(_("schema version"), default=1)
+    # Empty: the registry's records are `Record` rows. Otherwise the name of a source another
+    # app registered (`exchange.sources`), which keeps the records (e.g. "licence").
+    source = models.CharField(_("records kept by"), max_length=30, blank=True, default="")
     is_archived = models.BooleanField(_("archived"), default=False)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     modified_at = models.DateTimeField(_("modified at"), default=timezone.now)

@@ -21,7 +21,7 @@ from tongban.core.calendar import CalendarUnavailable, add_working_days
 from tongban.core.events import Ref, record_event
 from tongban.core.models import Department
 from tongban.core.permissions import NotPermitted, require
-from tongban.exchange import record_schema
+from tongban.exchange import record_schema, sources
 from tongban.exchange.gateway import forget_registries
 from tongban.exchange.models import (
     CorrectionRequest,
@@ -56,10 +56,14 @@ def create_registry(
     subject_field: str,
     schema: dict,
     description: str = "",
+    source: str = "",
 ) -> Registry:
-    """Define a registry at run time; its schema becomes version 1."""
+    """Define a registry at run time; its schema becomes version 1. `source` names a lookup
+    registered in `exchange.sources` when another app keeps the records (e-licences)."""
     require(actor, "exchange.manage_registry", department)
     problems: dict[str, list[str]] = {}
+    if source and not sources.is_registered(source):
+        problems["source"] = [_("No such data source is installed.")]
     if subject_kind not in SubjectKind.values:
         problems["subject_kind"] = [_("Choose ID number or credit code.")]
     if Registry.objects.filter(code=code).exists():
@@ -73,6 +77,7 @@ def create_registry(
         subject_field=subject_field,
         schema=schema,
         field_order=list(schema.get("properties", {})) if isinstance(schema, dict) else [],
+        source=source,
     )
     try:
         registry.clean_fields()
@@ -92,7 +97,12 @@ def create_registry(
     record_event(
         "exchange.registry.created",
         subject=registry,
-        payload={"code": code, "department": department.pk, "schema_version": 1},
+        payload={
+            "code": code,
+            "department": department.pk,
+            "schema_version": 1,
+            **({"source": source} if source else {}),
+        },
         actor=actor,
     )
     return registry
@@ -101,14 +111,14 @@ def create_registry(
 @transaction.atomic
 def evolve_schema(*, actor, registry: Registry, schema: dict) -> tuple[Registry, str]:
     """Give a registry a new schema version. Only compatible changes are taken, so every
-    stored record stays valid; each breaking change is named. Returns "updated" or
-    "unchanged"."""
+    stored record stays valid; each breaking change is named (a registry whose records a
+    source keeps stores none: any valid schema is taken). Returns "updated" or "unchanged"."""
     require(actor, "exchange.manage_registry", registry)
     registry = Registry.objects.select_for_update().get(pk=registry.pk)
     if schema == registry.schema and list(schema["properties"]) == registry.field_order:
         return registry, "unchanged"
     record_schema.check_schema(schema, subject_field=registry.subject_field)
-    breaking = record_schema.schema_changes(registry.schema, schema)
+    breaking = [] if registry.source else record_schema.schema_changes(registry.schema, schema)
     if breaking:
         raise ValidationError({"schema": breaking})
     registry.schema = schema
@@ -145,7 +155,13 @@ def archive_registry(*, actor, registry: Registry) -> Registry:
 # -- records ------------------------------------------------------------------------------
 
 
+def _kept_here(registry: Registry) -> None:
+    if registry.source:
+        raise Conflict("kept_by_source", str(sources.READ_ONLY))
+
+
 def _checked(registry: Registry, content: dict, *, partial: bool = False) -> None:
+    _kept_here(registry)
     errors = record_schema.content_errors(
         registry.schema,
         content,
@@ -269,6 +285,7 @@ def load_records(*, actor, registry: Registry, contents: Iterable[dict], batch: 
     """Initial load of many new records (初始化导入): every record is validated, all or none are
     written, one event per load. Used to take over a legacy registry."""
     require(actor, "exchange.write_records", registry)
+    _kept_here(registry)
     now = timezone.now()
     pending: list[Record] = []
     total = 0

@@ -8,4 +8,11 @@ class LicencesConfig(AppConfig):
     verbose_name = _("E-licences")
 
     def ready(self):
-        from tongban.licences import policies  # noqa: F401  (registers the rules)
+        from tongban.exchange.sources import register_source
+        from tongban.licences import (
+            policies,  # noqa: F401  (registers the rules)
+            sharing,
+        )
+
+        # Licences are a data source of the exchange gateway (the exchange may not import us).
+        register_source(sharing.SOURCE, sharing.licence_record)

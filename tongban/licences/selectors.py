@@ -62,19 +62,16 @@ class ReusableLicence:
     fields: dict
 
 
-def valid_licence_of_type(
+def valid_licence(
     *, holder: Person | Business, licence_type: str, today: datetime.date | None = None
-) -> ReusableLicence | None:
+) -> Licence | None:
     """The holder's newest licence of the type (by `LicenceType.code`) that is valid today:
-    not suspended, revoked or expired. None when there is none.
-
-    A data source, not an access decision: the exchange gateway calls it under a grant and
-    logs the access where the holder can see it."""
+    not suspended, revoked or expired. None when there is none."""
     today = today or timezone.localdate()
     holder_filter = (
         Q(holder_person=holder) if isinstance(holder, Person) else Q(holder_business=holder)
     )
-    licence = (
+    return (
         Licence.objects.filter(
             holder_filter,
             licence_type__code=licence_type,
@@ -86,6 +83,16 @@ def valid_licence_of_type(
         .order_by("-issued_at")
         .first()
     )
+
+
+def valid_licence_of_type(
+    *, holder: Person | Business, licence_type: str, today: datetime.date | None = None
+) -> ReusableLicence | None:
+    """`valid_licence` shaped for reuse. A data source, not an access decision: another
+    department's system reaches licence data only through the exchange gateway
+    (`licence-<type>` registries, `licences.sharing`), under a grant and logged where the
+    holder sees it — never by calling this."""
+    licence = valid_licence(holder=holder, licence_type=licence_type, today=today)
     if licence is None:
         return None
     return ReusableLicence(

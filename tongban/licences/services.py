@@ -22,7 +22,7 @@ from tongban.core.models import Department
 from tongban.core.permissions import require
 from tongban.core.services import save_record
 from tongban.identity.models import Business, Person
-from tongban.licences import identifiers, sdjwt, selectors, signing, statuslist
+from tongban.licences import identifiers, sdjwt, selectors, sharing, signing, statuslist
 from tongban.licences.models import (
     DepartmentKey,
     HolderKind,
@@ -105,6 +105,7 @@ def define_licence_type(
             actor=actor,
         )
         status = "updated" if status == "unchanged" else status
+    sharing.offer_for_exchange(licence_type)
     return licence_type, status
 
 

@@ -16,7 +16,7 @@ from tongban.core.api import Conflict
 from tongban.core.identifiers import mask_id_number
 from tongban.core.permissions import allowed
 from tongban.identity.predicates import official_of, person_of
-from tongban.licences import selectors, services, verification
+from tongban.licences import selectors, services, sharing, verification
 from tongban.licences.models import HolderKind, Licence
 
 MAX_CODE_LENGTH = 16_000
@@ -90,6 +90,7 @@ def _detail_context(licence, *, chosen: set[str] | None = None) -> dict:
             for path in claims
         ],
         "uses": licence.presentations.all()[:20],
+        "reuses": sharing.reuses_of(licence)[:20],
         "receipt": licence.ledger_receipt,
     }
 
