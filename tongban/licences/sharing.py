@@ -78,9 +78,9 @@ def offer_for_exchange(licence_type: LicenceType) -> Registry:
     catalogue entry). Called whenever a type is defined or changed."""
     if len(licence_type.code) > MAX_TYPE_CODE:
         raise ValidationError({"code": [_("At most %(n)d characters.") % {"n": MAX_TYPE_CODE}]})
-    schema = registry_schema(licence_type)
     code = registry_code(licence_type.code)
-    with translation.override(settings.LANGUAGE_CODE):  # catalogue text is data
+    with translation.override(settings.LANGUAGE_CODE):  # schema titles and catalogue are data
+        schema = registry_schema(licence_type)
         name = licence_type.name
         summary = _("E-licence %(name)s: the holder's valid licence, as signed by its issuer.") % {
             "name": licence_type.name
