@@ -34,8 +34,10 @@ MARRIAGE_SCHEMA = {
 }
 
 
-def record_of(number: str) -> Record:
-    return Record.objects.get(subject_index=subject_index("id_number", number))
+def record_of(number: str, registry: str = "people") -> Record:
+    return Record.objects.get(
+        registry__code=registry, subject_index=subject_index("id_number", number)
+    )
 
 
 def corrupt(record: Record, **clear) -> None:
@@ -75,6 +77,69 @@ def test_each_dimension_finds_its_issues(people, make_registry):
     assert (run.validity, run.timeliness, run.consistency) == (0.5, 0.0, 0.0)
     assert run.score == pytest.approx(round(100 * (5 / 6 + 0.5) / 4, 1))
     assert "张伟" not in json.dumps(list(QualityIssue.objects.values()), default=str)
+
+
+def inconsistent(people, make_registry):
+    """李娜's marital status is missing and her district unknown; 张伟's status differs from
+    the marriage registry's."""
+    corrupt(record_of(LI), marital_status="", district="999999")
+    marriage = make_registry("marriage", owner="民政局", schema=MARRIAGE_SCHEMA)
+    for number, status in ((ZHANG, "离异"), (LI, "")):
+        services.create_record(
+            actor=ACTOR,
+            registry=marriage,
+            content={"id_number": number, "marital_status": status or "已婚"},
+        )
+    ConsistencyRule.objects.create(
+        name="婚姻状况",
+        registry=people,
+        field="marital_status",
+        other_registry=marriage,
+        other_field="marital_status",
+    )
+
+
+def test_record_issues_become_correction_requests_to_the_provider_once(people, make_registry):
+    inconsistent(people, make_registry)
+    later = timezone.now() + datetime.timedelta(days=3)  # stale too: no record to correct
+    quality.check_registry(registry=people, now=later)
+    raised = CorrectionRequest.objects.filter(source=CorrectionRequest.Source.QUALITY)
+    li, zhang = subject_index("id_number", LI), subject_index("id_number", ZHANG)
+    assert sorted((c.subject_index == li, c.field) for c in raised) == [
+        (False, "marital_status"),  # 张伟: differs from the marriage registry
+        (True, "district"),  # 李娜: unknown region
+        (True, "marital_status"),  # 李娜: missing
+        (True, "marital_status"),  # 李娜: and so differs too
+    ]
+    assert {c.subject_index for c in raised} == {li, zhang}
+    assert {(c.registry, c.status, c.raised_by) for c in raised} == {
+        (people, "open", quality.SYSTEM_ACTOR)
+    }
+    assert all(c.due > timezone.localdate() for c in raised)
+    assert "999999" not in " ".join(c.reason for c in raised)  # never the value
+    # the next day's run finds the same problems: no second request
+    quality.check_registry(registry=people, now=later)
+    assert raised.all().count() == 4
+    # a new version of the record with a problem again is a new request
+    services.update_record(
+        actor=ACTOR, record=record_of(LI), changes={"marital_status": "已婚", "district": "522622"}
+    )
+    corrupt(record_of(LI), marital_status="")
+    quality.check_registry(registry=people)
+    assert raised.all().count() == 6
+
+
+def test_the_consistency_check_compares_subjects_in_chunks(people, make_registry, monkeypatch):
+    inconsistent(people, make_registry)
+    whole = quality.check_registry(registry=people)
+    monkeypatch.setattr(quality, "CONSISTENCY_CHUNK", 1)  # two subjects: two chunks
+    chunked = quality.check_registry(registry=people)
+    assert whole.consistency == chunked.consistency == 0.0  # two subjects, both differ
+    found = [
+        {(i.record_uid, i.dimension, i.field, i.code) for i in run.issues.all()}
+        for run in (whole, chunked)
+    ]
+    assert found[0] == found[1]
 
 
 def test_invalid_identifiers_in_legacy_data_are_found(people):
