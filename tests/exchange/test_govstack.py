@@ -310,6 +310,37 @@ def test_trusted_mediators_name_the_caller_only_from_their_addresses(
     ]
 
 
+def test_an_unknown_system_named_by_a_trusted_mediator_is_refused_and_logged(
+    people, civil, client, grant_for
+):
+    grant_for(civil, people, ["id_number", "name"])
+    with override_settings(TONGBAN_TRUSTED_MEDIATORS=["127.0.0.0/8"]):
+        response = client.post(
+            f"{BASE}/data/people/1/read",
+            data=json.dumps({"query": {"content": {"id_number": ZHANG}}}),
+            content_type="application/json",
+            HTTP_INFORMATION_MEDIATOR_CLIENT="CN/GOV/000000000000000000/nobody",
+            HTTP_PURPOSE="x",
+            HTTP_CASE_REFERENCE="y",
+        )
+    assert (response.status_code, response.json()["code"]) == (401, "unknown_mediator_client")
+    assert "张伟" not in response.content.decode()
+    line = AccessLog.objects.get()
+    assert (line.result, line.client, line.channel) == ("unknown_mediator_client", None, "govstack")
+
+
+def test_a_query_on_an_encrypted_field_is_refused_and_logged(people, civil, call, grant_for):
+    """`name` is x-sensitive: stored sealed, so it cannot be matched, even when granted."""
+    grant_for(civil, people, ["id_number", "name", "marital_status"])
+    query = {"query": {"content": {"name": "张伟"}}}
+    response = call(civil, "post", "/data/people/1/read", query, **headers())
+    assert (response.status_code, response.json()["code"]) == (422, "field_not_searchable")
+    assert ZHANG not in response.content.decode()
+    line = AccessLog.objects.get()
+    assert (line.result, line.client, line.registry) == ("field_not_searchable", civil, people)
+    assert line.fields_returned == []
+
+
 def test_the_openapi_document_of_the_govstack_api_is_served(client):
     response = client.get(f"{BASE}/openapi.json")
     assert response.status_code == 200

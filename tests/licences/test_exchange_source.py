@@ -206,3 +206,33 @@ def test_a_changed_licence_type_changes_its_registry_and_reserved_names_are_refu
     assert (
         "holder_name" not in LicenceType.objects.get(code=marriage.code).field_schema["properties"]
     )
+
+
+def test_govstack_reads_find_a_licence_by_its_holder_only(city, police_system):
+    zhangwei = person_record("zhangwei", Report())
+    grant(police_system, MARRIAGE, ["holder_id_number", "spouse_name"])
+    bearer = token_for(Client(), police_system)
+
+    def read(content):
+        return Client().post(
+            f"/govstack/registries/data/{MARRIAGE}/1/read",
+            data=json.dumps({"query": {"content": content}}),
+            content_type="application/json",
+            HTTP_AUTHORIZATION=f"Bearer {bearer}",
+            HTTP_INFORMATION_MEDIATOR_CLIENT=police_system.mediator_id,
+            HTTP_PURPOSE="x",
+            HTTP_CASE_REFERENCE="HK-2026-0002",
+        )
+
+    found = read({"holder_id_number": zhangwei.id_number})
+    assert found.status_code == 200, found.content
+    assert found.json()["content"] == {
+        "holder_id_number": zhangwei.id_number,
+        "spouse_name": "李娜",
+    }
+    refused = read({"spouse_name": "李娜"})
+    assert (refused.status_code, refused.json()["code"]) == (422, "field_not_searchable")
+    assert list(AccessLog.objects.order_by("id").values_list("result", flat=True)) == [
+        "allowed",
+        "field_not_searchable",
+    ]
