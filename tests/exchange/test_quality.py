@@ -11,8 +11,9 @@ from django.utils import timezone
 from tests.exchange.conftest import ACTOR, LI, WANG, ZHANG
 from tongban.core.api import Conflict
 from tongban.core.permissions import NotPermitted
-from tongban.exchange import quality, services
+from tongban.exchange import cases, gateway, quality, services
 from tongban.exchange.models import (
+    AccessLog,
     ConsistencyRule,
     CorrectionRequest,
     QualityIssue,
@@ -241,3 +242,62 @@ def test_a_citizen_disputes_a_value_about_themselves_only(people, make_citizen, 
             idempotency_key="dispute-003",
         )
     assert CorrectionRequest.objects.count() == 1
+
+
+@pytest.fixture
+def birth_case(people, make_client, grant_for):
+    """A birth registration (case CS-1): 张伟's own record and 李娜's (the mother's) were
+    fetched; 张伟, the father, applies."""
+    consumer = make_client("民政局")
+    grant_for(consumer, people, ["name", "marital_status"])
+    fetched = {}
+    for number in (ZHANG, LI):
+        disclosure = gateway.fetch_for_case(
+            client=consumer,
+            registry_code="people",
+            subject_id=number,
+            fields=["marital_status"],
+            purpose="出生登记",
+            case_reference="CS-1",
+        )
+        fetched[number] = AccessLog.objects.get(pk=disclosure.access_id)
+    return fetched
+
+
+def dispute(actor, access, field="marital_status", key="fetched-1"):
+    return services.dispute_fetched_value(
+        actor=actor,
+        access=access,
+        field=field,
+        claimed_value="已婚",
+        reason="登记有误",
+        idempotency_key=key,
+    )
+
+
+def test_a_party_to_the_case_disputes_a_value_fetched_about_someone_else(
+    birth_case, make_citizen, monkeypatch
+):
+    father = make_citizen(ZHANG, "张伟")
+    stranger = make_citizen(WANG, "王秀英")
+    mothers_line = birth_case[LI]
+    with pytest.raises(NotPermitted):  # no case-handling app says he takes part
+        dispute(father, mothers_line)
+    parties = {("CS-1", subject_index("id_number", ZHANG))}
+    monkeypatch.setattr(cases, "_lookups", [])
+    cases.register_party_lookup(lambda person, case: (case, person.id_number_index) in parties)
+    correction = dispute(father, mothers_line)
+    assert (correction.subject_index, correction.case_reference, correction.source) == (
+        subject_index("id_number", LI),
+        "CS-1",
+        "dispute",
+    )
+    assert correction.raised_by == f"identity.account:{father.pk}"
+    assert dispute(father, birth_case[ZHANG], key="fetched-2").subject_index == subject_index(
+        "id_number", ZHANG
+    )  # his own record, as always
+    with pytest.raises(NotPermitted):
+        dispute(stranger, mothers_line, key="fetched-3")
+    with pytest.raises(ValidationError):  # `name` was not fetched
+        dispute(father, mothers_line, field="name", key="fetched-4")
+    assert CorrectionRequest.objects.count() == 2

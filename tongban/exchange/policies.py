@@ -109,3 +109,23 @@ def is_record_subject(account, record) -> bool:
 
 
 rules.add_perm("exchange.dispute_record", is_record_subject)
+
+
+@rules.predicate
+def is_subject_or_case_party(account, access) -> bool:
+    """For an allowed access-log line: the account's person is its subject, or takes part in
+    the case the data was fetched for (`exchange.cases`)."""
+    from tongban.exchange import cases
+    from tongban.exchange.models import AccessLog
+
+    person = (
+        getattr(account, "person", None) if getattr(account, "is_authenticated", False) else None
+    )
+    if person is None or access is None or access.result != AccessLog.ALLOWED:
+        return False
+    return person.id_number_index == access.subject_index or cases.is_party(
+        person, access.case_reference
+    )
+
+
+rules.add_perm("exchange.dispute_fetched_value", is_subject_or_case_party)

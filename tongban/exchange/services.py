@@ -24,6 +24,7 @@ from tongban.core.permissions import NotPermitted, require
 from tongban.exchange import record_schema, sources
 from tongban.exchange.gateway import forget_registries
 from tongban.exchange.models import (
+    AccessLog,
     CorrectionRequest,
     Grant,
     Record,
@@ -808,4 +809,38 @@ def dispute_value(
         source=CorrectionRequest.Source.DISPUTE,
         idempotency_key=idempotency_key,
         case_reference=case_reference,
+    )
+
+
+@transaction.atomic
+def dispute_fetched_value(
+    *,
+    actor,
+    access: AccessLog,
+    field: str,
+    claimed_value: str,
+    reason: str,
+    idempotency_key: str,
+) -> CorrectionRequest:
+    """A citizen disputes a value the gateway fetched (the access-log line `access`): about
+    themselves, or about someone else in a case they take part in (`exchange.cases`: the
+    father registering a birth disputes the mother's 出生医学证明 record). Only a field that
+    was returned can be disputed. A correction request to the providing department."""
+    require(actor, "exchange.dispute_fetched_value", access)
+    if field not in access.fields_returned:
+        raise ValidationError({"field": [_("Only a value that was fetched can be disputed.")]})
+    record = Record.objects.filter(
+        registry_id=access.registry_id, subject_index=access.subject_index
+    ).first()
+    if record is None:
+        raise ValidationError({"registry": [_("The registry no longer holds this record.")]})
+    return raise_correction(
+        actor=actor,
+        record=record,
+        field=field,
+        claimed_value=claimed_value,
+        reason=reason,
+        source=CorrectionRequest.Source.DISPUTE,
+        idempotency_key=idempotency_key,
+        case_reference=access.case_reference,
     )
