@@ -14,6 +14,20 @@ from tongban.licences.models import LicenceType
 SENIOR_FIELDS = {"gender": "女", "birth_date": "1959-03-08", "household_district": "示范市通江区"}
 
 
+@pytest.fixture(autouse=True)
+def fresh_gateway_caches():
+    """Licence types are exchange registries: forget the gateway's per-process caches of
+    registries, tokens and rate counts between tests (their rows do not survive a test)."""
+    from tongban.exchange.callers import forget_tokens
+    from tongban.exchange.gateway import forget_rate_counts, forget_registries
+
+    for forget in (forget_registries, forget_tokens, forget_rate_counts):
+        forget()
+    yield
+    for forget in (forget_registries, forget_tokens, forget_rate_counts):
+        forget()
+
+
 class Report:
     def count(self, what, status):
         pass
