@@ -12,10 +12,16 @@ the identifier itself, so the ledger can seal it."""
 import contextlib
 import datetime
 import json
+import os
 import threading
 import time
 import uuid
 from dataclasses import dataclass, field
+
+try:
+    import fcntl
+except ImportError:  # not on Windows: threads still queue on the lock
+    fcntl = None
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
@@ -181,9 +187,53 @@ LOG_AND_EVENT_SQL_POSTGRESQL = (
     f"RETURNING id) INSERT INTO core_event ({_EVENT_COLUMNS}) "
     "SELECT %s, %s, line.id::text, %s::jsonb, %s, '', %s, %s FROM line RETURNING subject_id"
 )
-# SQLite has one writer at a time: the threads of one process queue for it here, in Python,
-# rather than in SQLite's busy handler, which sleeps in steps of up to 100 ms.
-_sqlite_writer = threading.Lock()
+
+
+class _SQLiteWriter:
+    """SQLite has one writer at a time. Gateway writes queue for it here — the threads of a
+    process on a lock, the processes on an advisory lock file next to the database — instead
+    of in SQLite's busy handler, which sleeps in steps of up to 100 ms before trying again.
+    Other writers still meet the gateway's in SQLite's own lock."""
+
+    def __init__(self):
+        self._threads = threading.Lock()
+        self._file: tuple[int, str, int] | None = None  # (pid, database, descriptor)
+
+    def _descriptor(self) -> int | None:
+        if fcntl is None:
+            return None
+        database = str(connection.settings_dict["NAME"])
+        pid = os.getpid()  # a descriptor inherited over fork() shares the lock: open our own
+        if self._file is None or self._file[:2] != (pid, database):
+            if ":memory:" in database or "mode=memory" in database:
+                return None
+            self._file = (
+                pid,
+                database,
+                os.open(f"{database}.gateway-lock", os.O_RDWR | os.O_CREAT, 0o600),
+            )
+        return self._file[2]
+
+    def __enter__(self):
+        self._threads.acquire()
+        try:
+            self._held = self._descriptor()
+            if self._held is not None:
+                fcntl.flock(self._held, fcntl.LOCK_EX)
+        except BaseException:
+            self._threads.release()
+            raise
+        return self
+
+    def __exit__(self, *exc):
+        try:
+            if self._held is not None:
+                fcntl.flock(self._held, fcntl.LOCK_UN)
+        finally:
+            self._threads.release()
+
+
+_sqlite_writer = _SQLiteWriter()
 
 
 def _writing():
