@@ -15,7 +15,10 @@ Canonical means one byte string per event, so anyone can re-encode and re-hash i
 Events carry no personal data by contract (`record_event`). As a second line of defence the
 leaf never does either: a checksum-valid resident ID number (GB 11643) or a mainland mobile
 number anywhere in it is replaced by `[redacted:<keyed hash>]` (HMAC with the index key, the
-log's hash), so equal values stay linkable for an auditor but cannot be read back."""
+log's hash), so equal values stay linkable for an auditor but cannot be read back.
+
+Sealing encodes with orjson (`encode_row`, docs/decisions/0034) where that gives the same
+bytes as the definition above, and with `encode_leaf` everywhere else."""
 
 import datetime
 import json
@@ -23,6 +26,7 @@ import math
 import re
 from typing import Any
 
+import orjson
 from stdnum.cn import ric
 
 LEAF_VERSION = 1
@@ -133,6 +137,81 @@ def encode_leaf(event: dict[str, Any], redactor: Redactor) -> bytes:
     canonical JSON. Most leaves hold no run of 11 digits, so the walk is skipped for them."""
     document = leaf_document(event)
     leaf = canonical_json(document)
+    if DIGIT_RUN.search(leaf):
+        leaf = canonical_json(redactor.value(document))
+    return leaf
+
+
+# -- the sealing's fast path (docs/decisions/0034) ---------------------------------------------
+#
+# orjson writes what `canonical_json` writes for strings, integers within 64 bits, booleans,
+# null, lists and objects (keys sorted by code point = by UTF-8 bytes). It writes floats
+# differently (1e-05 → 0.00001), refuses integers beyond 64 bits and lone surrogates, and reads
+# integers beyond 64 bits as floats and NaN not at all. So a payload takes the fast path only
+# when its stored JSON text has no number that is or may become a float: no fraction, no
+# exponent, no run of 19 or more digits, no NaN or Infinity, wherever a value can start.
+# Inside strings the pattern may match too; that only costs the slow path.
+MAYBE_FLOAT = re.compile(r"[:,\[]\s*-?(?:[0-9]+(?:[.eE]|[0-9]{18})|[NI])")
+SORTED = orjson.OPT_SORT_KEYS
+
+
+def sqlite_timestamp(text: str) -> str | None:
+    """`occurred_at` from SQLite's UTC text ("YYYY-MM-DD HH:MM:SS[.ffffff]") without parsing
+    it; None for any other shape (the caller parses it then)."""
+    if len(text) == 26 and text[10] == " " and text[19] == ".":
+        return f"{text[:10]}T{text[11:]}Z"
+    if len(text) == 19 and text[10] == " ":
+        return f"{text[:10]}T{text[11:]}.000000Z"
+    return None
+
+
+def _occurred_at(moment: Any) -> datetime.datetime:
+    if isinstance(moment, str):  # SQLite keeps UTC timestamps as text ...
+        moment = datetime.datetime.fromisoformat(moment)
+    if moment.tzinfo is None:  # ... and hands them back naive
+        moment = moment.replace(tzinfo=datetime.UTC)
+    return moment
+
+
+def event_from_row(row: tuple) -> dict[str, Any]:
+    """A raw outbox row (`EVENT_FIELDS` in order; time as a datetime or SQLite's text, payload
+    as JSON text) as `encode_leaf` wants it: payload parsed, time aware."""
+    event = dict(zip(EVENT_FIELDS, row, strict=True))
+    event["occurred_at"] = _occurred_at(event["occurred_at"])
+    if isinstance(event["payload"], str):
+        event["payload"] = json.loads(event["payload"])
+    return event
+
+
+def encode_row(row: tuple, redactor: Redactor) -> bytes:
+    """`encode_leaf(event_from_row(row), redactor)`, byte for byte, quicker: the payload is
+    parsed and the leaf written by orjson when that is exact (see MAYBE_FLOAT), and the
+    time is copied from SQLite's text rather than parsed."""
+    event_id, kind, subject_type, subject_id, actor, on_behalf_of, moment, payload = row
+    if not (
+        isinstance(payload, str) and payload[:1] == "{" and MAYBE_FLOAT.search(payload) is None
+    ):
+        return encode_leaf(event_from_row(row), redactor)
+    try:
+        parsed = orjson.loads(payload)
+    except orjson.JSONDecodeError:  # e.g. an escaped lone surrogate: json reads those
+        return encode_leaf(event_from_row(row), redactor)
+    occurred_at = sqlite_timestamp(moment) if isinstance(moment, str) else None
+    document = {
+        "v": LEAF_VERSION,
+        "event": event_id,
+        "kind": kind,
+        "subject_type": subject_type,
+        "subject_id": subject_id,
+        "actor": actor,
+        "on_behalf_of": on_behalf_of,
+        "occurred_at": occurred_at or utc_timestamp(_occurred_at(moment)),
+        "payload": parsed,
+    }
+    try:
+        leaf = orjson.dumps(document, option=SORTED)
+    except TypeError:  # not str-keyed JSON after all: the definition decides
+        return encode_leaf(event_from_row(row), redactor)
     if DIGIT_RUN.search(leaf):
         leaf = canonical_json(redactor.value(document))
     return leaf

@@ -6,8 +6,6 @@ itself need sealing, for ever). Each batch is one transaction — entries, tree 
 signed checkpoint commit together or not at all, so a worker that dies mid-batch leaves
 nothing behind and the next run seals the same events once."""
 
-import datetime
-import json
 import time
 from dataclasses import dataclass
 
@@ -18,7 +16,7 @@ from django.utils import timezone
 
 from tongban.core.models import Event
 from tongban.ledger import keys, selectors
-from tongban.ledger.leaves import EVENT_FIELDS, encode_leaf
+from tongban.ledger.leaves import EVENT_FIELDS, encode_row
 from tongban.ledger.models import Checkpoint, Entry, Log, Node
 from tongban.ledger.notes import TreeHead, sign_note
 from tongban.ledger.tree import Frontier
@@ -75,11 +73,14 @@ def seal_batch(*, batch_size: int = BATCH_SIZE) -> tuple[int, int]:
     frontier = Frontier.load(hasher, size, selectors.fetch_hashes)
     sealed_at = connection.ops.adapt_datetimefield_value(timezone.now())
     entries, nodes = [], []
-    for event in events:
-        leaf = encode_leaf(event, redactor)
-        leaf_hash = hasher.leaf(leaf)
-        entries.append((frontier.size, event["id"], leaf.decode(), leaf_hash, sealed_at))
-        nodes += frontier.append(leaf_hash)
+    leaf_hash_of, append = hasher.leaf, frontier.append
+    for row in events:
+        leaf = encode_row(row, redactor)
+        leaf_hash = leaf_hash_of(leaf)
+        entries.append((frontier.size, row[0], leaf.decode(), leaf_hash, sealed_at))
+        made = append(leaf_hash)
+        if made:
+            nodes += made
     _insert(Entry, ("index", "event_id", "leaf", "leaf_hash", "sealed_at"), entries)
     _insert(Node, ("slot", "hash"), nodes)
     sign_checkpoint(log=log, size=frontier.size, root_hash=frontier.root())
@@ -126,7 +127,7 @@ def _the_log() -> Log:
     return log
 
 
-def _next_events(last: tuple[int, int, int | None] | None, limit: int) -> list[dict]:
+def _next_events(last: tuple[int, int, int | None] | None, limit: int) -> list[tuple]:
     """The next committed events in commit order, such that no event can ever appear before
     them later (docs/decisions/0031).
 
@@ -147,26 +148,13 @@ def _next_events(last: tuple[int, int, int | None] | None, limit: int) -> list[d
         if last:
             events = events.filter(id__gt=last[1])
         events = events.order_by("id")
-    # The ORM builds the query; the rows are read raw, because the per-row converters would
-    # cost as much as everything else sealing does (bench/ledger.py).
+    # The ORM builds the query; the rows are read raw (`EVENT_FIELDS`, payload as JSON text),
+    # because the per-row converters would cost as much as everything else sealing does
+    # (bench/ledger.py); `leaves.encode_row` reads them as they come.
     sql, params = events.values_list(*EVENT_FIELDS)[:limit].query.sql_with_params()
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        rows = cursor.fetchall()
-    return [_event(row) for row in rows]
-
-
-def _event(row: tuple) -> dict:
-    """One raw outbox row as the leaf encoder wants it (payload parsed, time aware, UTC)."""
-    event = dict(zip(EVENT_FIELDS, row, strict=True))
-    moment = event["occurred_at"]
-    if isinstance(moment, str):  # SQLite keeps UTC timestamps as text ...
-        moment = datetime.datetime.fromisoformat(moment)
-    if moment.tzinfo is None:  # ... and hands them back naive
-        moment = moment.replace(tzinfo=datetime.UTC)
-    event["occurred_at"] = moment
-    event["payload"] = json.loads(event["payload"])
-    return event
+        return cursor.fetchall()
 
 
 XID_WRAP = 1 << 32
