@@ -147,22 +147,47 @@ def encode_leaf(event: dict[str, Any], redactor: Redactor) -> bytes:
 # orjson writes what `canonical_json` writes for strings, integers within 64 bits, booleans,
 # null, lists and objects (keys sorted by code point = by UTF-8 bytes). It writes floats
 # differently (1e-05 → 0.00001), refuses integers beyond 64 bits and lone surrogates, and reads
-# integers beyond 64 bits as floats and NaN not at all. So a payload takes the fast path only
-# when its stored JSON text has no number that is or may become a float: no fraction, no
-# exponent, no run of 19 or more digits, no NaN or Infinity, wherever a value can start.
-# Inside strings the pattern may match too; that only costs the slow path.
-MAYBE_FLOAT = re.compile(r"[:,\[]\s*-?(?:[0-9]+(?:[.eE]|[0-9]{18})|[NI])")
+# integers beyond 64 bits as floats and NaN not at all. So the fast path is taken only when:
+# - the event has no run of 11 digits (in the payload's text or its text fields) and no digit
+#   written as an escape: that is what the redactor looks at, and every integer beyond 64 bits
+#   is one;
+# - orjson reads the payload (no NaN, no escaped lone surrogate);
+# - and what it read holds no float (checked only if a digit stands before ".", "e" or "E").
+# Both checks look at the text through one byte translation: digits → "0", ".eE" → ".".
+_SHAPES = bytearray(b"x" * 256)
+_SHAPES[ord("0") : ord("9") + 1] = b"0" * 10
+for _mark in b".eE":
+    _SHAPES[_mark] = ord(".")
+SHAPES = bytes(_SHAPES)
+ELEVEN_DIGITS = b"0" * 11
+ESCAPED_DIGIT = "\\u003"  # a digit written as \u0030-\u0039 (json.dumps never does)
+DIGIT_THEN_MARK = b"0."
 SORTED = orjson.OPT_SORT_KEYS
+LARGEST_PLAIN_EVENT_ID = 10**10 - 1  # 10 digits
 
 
-def sqlite_timestamp(text: str) -> str | None:
-    """`occurred_at` from SQLite's UTC text ("YYYY-MM-DD HH:MM:SS[.ffffff]") without parsing
-    it; None for any other shape (the caller parses it then)."""
-    if len(text) == 26 and text[10] == " " and text[19] == ".":
-        return f"{text[:10]}T{text[11:]}Z"
-    if len(text) == 19 and text[10] == " ":
-        return f"{text[:10]}T{text[11:]}.000000Z"
-    return None
+def has_float(value: Any) -> bool:
+    """True when a parsed JSON value holds a float anywhere."""
+    kind = type(value)
+    if kind is dict:
+        return any(map(has_float, value.values()))
+    if kind is list:
+        return any(map(has_float, value))
+    return kind is float
+
+
+def leaf_time(moment: Any) -> str:
+    """`occurred_at` as the leaf writes it, from a datetime or from text: the sealer reads
+    it as text already in that form (PostgreSQL's `to_char`) or as SQLite keeps it
+    ("YYYY-MM-DD HH:MM:SS[.ffffff]", UTC), which is copied rather than parsed."""
+    if isinstance(moment, str):
+        if len(moment) == 27 and moment[10] == "T" and moment[26] == "Z":
+            return moment
+        if len(moment) == 26 and moment[10] == " " and moment[19] == ".":
+            return f"{moment[:10]}T{moment[11:]}Z"
+        if len(moment) == 19 and moment[10] == " ":
+            return f"{moment[:10]}T{moment[11:]}.000000Z"
+    return utc_timestamp(_occurred_at(moment))
 
 
 def _occurred_at(moment: Any) -> datetime.datetime:
@@ -174,8 +199,8 @@ def _occurred_at(moment: Any) -> datetime.datetime:
 
 
 def event_from_row(row: tuple) -> dict[str, Any]:
-    """A raw outbox row (`EVENT_FIELDS` in order; time as a datetime or SQLite's text, payload
-    as JSON text) as `encode_leaf` wants it: payload parsed, time aware."""
+    """A raw outbox row (`EVENT_FIELDS` in order; time as a datetime or as text, payload as
+    JSON text) as `encode_leaf` wants it: payload parsed, time aware."""
     event = dict(zip(EVENT_FIELDS, row, strict=True))
     event["occurred_at"] = _occurred_at(event["occurred_at"])
     if isinstance(event["payload"], str):
@@ -184,34 +209,33 @@ def event_from_row(row: tuple) -> dict[str, Any]:
 
 
 def encode_row(row: tuple, redactor: Redactor) -> bytes:
-    """`encode_leaf(event_from_row(row), redactor)`, byte for byte, quicker: the payload is
-    parsed and the leaf written by orjson when that is exact (see MAYBE_FLOAT), and the
-    time is copied from SQLite's text rather than parsed."""
+    """`encode_leaf(event_from_row(row), redactor)`, byte for byte, quicker: orjson parses
+    the payload and writes the leaf where that is exact (see above), and the time is copied
+    from the text it was read as."""
     event_id, kind, subject_type, subject_id, actor, on_behalf_of, moment, payload = row
-    if not (
-        isinstance(payload, str) and payload[:1] == "{" and MAYBE_FLOAT.search(payload) is None
-    ):
+    if not isinstance(payload, str) or payload[:1] != "{" or event_id > LARGEST_PLAIN_EVENT_ID:
+        return encode_leaf(event_from_row(row), redactor)
+    text = f"{payload}\n{kind}\n{subject_type}\n{subject_id}\n{actor}\n{on_behalf_of}"
+    shapes = text.encode("utf-8", "surrogatepass").translate(SHAPES)
+    if ELEVEN_DIGITS in shapes or ESCAPED_DIGIT in payload:  # to redact, maybe; or huge
         return encode_leaf(event_from_row(row), redactor)
     try:
         parsed = orjson.loads(payload)
-    except orjson.JSONDecodeError:  # e.g. an escaped lone surrogate: json reads those
+        if DIGIT_THEN_MARK in shapes and has_float(parsed):
+            return encode_leaf(event_from_row(row), redactor)
+        return orjson.dumps(
+            {
+                "v": LEAF_VERSION,
+                "event": event_id,
+                "kind": kind,
+                "subject_type": subject_type,
+                "subject_id": subject_id,
+                "actor": actor,
+                "on_behalf_of": on_behalf_of,
+                "occurred_at": leaf_time(moment),
+                "payload": parsed,
+            },
+            option=SORTED,
+        )
+    except (orjson.JSONDecodeError, TypeError):  # NaN or an escaped lone surrogate, say
         return encode_leaf(event_from_row(row), redactor)
-    occurred_at = sqlite_timestamp(moment) if isinstance(moment, str) else None
-    document = {
-        "v": LEAF_VERSION,
-        "event": event_id,
-        "kind": kind,
-        "subject_type": subject_type,
-        "subject_id": subject_id,
-        "actor": actor,
-        "on_behalf_of": on_behalf_of,
-        "occurred_at": occurred_at or utc_timestamp(_occurred_at(moment)),
-        "payload": parsed,
-    }
-    try:
-        leaf = orjson.dumps(document, option=SORTED)
-    except TypeError:  # not str-keyed JSON after all: the definition decides
-        return encode_leaf(event_from_row(row), redactor)
-    if DIGIT_RUN.search(leaf):
-        leaf = canonical_json(redactor.value(document))
-    return leaf

@@ -118,6 +118,9 @@ class Frontier:
         known = subtree_hashes(hasher, subtrees, fetch) if subtrees else {}
         return cls(hasher, size, [(level, known[(level, index)]) for level, index in subtrees])
 
+    def copy(self) -> "Frontier":
+        return Frontier(self.hasher, self.size, list(self.edge))
+
     def append(self, leaf_hash: bytes) -> list[tuple[int, bytes]]:
         """Add one leaf; returns the (slot, hash) of every stored subtree it completes."""
         self.size += 1
