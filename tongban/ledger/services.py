@@ -206,7 +206,10 @@ def _time_as_text() -> str:
     column = connection.ops.quote_name("occurred_at")
     if connection.vendor == "postgresql":
         return f"""to_char({column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')"""
-    return f"CAST({column} AS text)"
+    return (  # "YYYY-MM-DD HH:MM:SS.ffffff" → "YYYY-MM-DDTHH:MM:SS.ffffffZ"; other shapes as stored
+        f"CASE WHEN length({column}) = 26 THEN substr({column}, 1, 10) || 'T' || "
+        f"substr({column}, 12) || 'Z' ELSE CAST({column} AS text) END"
+    )
 
 
 XID_WRAP = 1 << 32

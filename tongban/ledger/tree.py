@@ -122,16 +122,22 @@ class Frontier:
         return Frontier(self.hasher, self.size, list(self.edge))
 
     def append(self, leaf_hash: bytes) -> list[tuple[int, bytes]]:
-        """Add one leaf; returns the (slot, hash) of every stored subtree it completes."""
-        self.size += 1
+        """Add one leaf; returns the (slot, hash) of every stored subtree it completes.
+
+        Sealing calls this once per entry, so it is written for speed: a subtree of level L
+        completed by leaf number `size` ends at `size`, so its slot is `size * 64 + L`."""
+        size = self.size = self.size + 1
+        edge = self.edge
         level, value = 0, leaf_hash
         made = []
-        while self.edge and self.edge[-1][0] == level:
-            _level, left = self.edge.pop()
-            level, value = level + 1, self.hasher.children(left, value)
-            if is_stored_level(level):
-                made.append((slot(level, (self.size >> level) - 1), value))
-        self.edge.append((level, value))
+        if edge and edge[-1][0] == 0:
+            children = self.hasher.children
+            while edge and edge[-1][0] == level:
+                value = children(edge.pop()[1], value)
+                level += 1
+                if not level % STRIDE:
+                    made.append(((size << LEVEL_BITS) | level, value))
+        edge.append((level, value))
         return made
 
     def root(self) -> bytes:
