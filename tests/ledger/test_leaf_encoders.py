@@ -212,11 +212,11 @@ def test_sealed_leaves_are_what_the_definition_gives_and_the_audit_agrees():
     tricky = [
         {"decision": "approved", "fields": ["b", "a"], "subject": "3e9a" * 16},
         {"amount": 1.5, "small": 1e-05, "big": 1e22, "huge": 2**70},
-        {"名称": "通办 ✓", "ctl": "\x00\x1f\u2028", "nested": {"z": [None, True, {"b": 1}]}},
+        {"名称": "通办 ✓", "ctl": "\x01\x1f\u2028", "nested": {"z": [None, True, {"b": 1}]}},
         {"phone": "13812345678", "id": "110105199003071001"},
     ]
     if connection.vendor == "sqlite":  # jsonb refuses it
-        tricky.append({"odd": "\ud800 lone"})
+        tricky.append({"odd": "\ud800 lone", "nul": "\x00"})
     events = [record(1, payload=payload)[0] for payload in tricky]
     seal()
     redactor = selectors.redactor_of(selectors.current_log())
