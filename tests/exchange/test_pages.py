@@ -55,9 +55,9 @@ def test_each_access_shows_its_ledger_record_once_sealed(
 ):
     """ "账本记录第 N 号 · 查验" links to the public page that proves the access is in the
     tamper-evident ledger; "存证中" until the worker has sealed it. One ledger query per page."""
+    from tests.ledger.conftest import seal
     from tongban.core.models import Event
     from tongban.ledger.models import Entry
-    from tongban.ledger.services import seal_pending_events
 
     grant_for(civil, people, ["name"])
     for case in ("MZ-1", "MZ-2", "MZ-3"):
@@ -66,7 +66,7 @@ def test_each_access_shows_its_ledger_record_once_sealed(
     page = client.get("/me/data-usage/").content.decode()
     assert page.count("存证中") == 3 and "/ledger/verify/" not in page
 
-    seal_pending_events()
+    seal()  # as the worker would (on PostgreSQL, once no older transaction is open)
     page = client.get("/me/data-usage/").content.decode()
     assert "存证中" not in page
     for line in AccessLog.objects.filter(case_reference__startswith="MZ-"):
