@@ -2,6 +2,8 @@
 one Django form field per property, in `x-order`, labelled in the page's language. Values are
 converted to the schema's JSON types; the schema itself decides what is valid."""
 
+import contextlib
+
 from django import forms
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -88,15 +90,11 @@ class ApplicationForm(forms.Form):
                     answers[name] = False
                 continue
             if kind == "integer":
-                try:
+                with contextlib.suppress(TypeError, ValueError):
                     value = int(value)
-                except (TypeError, ValueError):
-                    pass
             elif kind == "number":
-                try:
+                with contextlib.suppress(TypeError, ValueError):
                     value = float(value)
-                except (TypeError, ValueError):
-                    pass
             elif kind == "boolean":
                 value = bool(value)
             answers[name] = value
