@@ -220,7 +220,7 @@ def _documents(request, urls: list[str]) -> list[StagedDocument]:
 )
 def submit_application(
     request: HttpRequest,
-    serviceId: uuid.UUID,  # noqa: N803  (the spec's name)
+    serviceId: uuid.UUID,
     body: ApplicationFileSubmit,
     idempotency_key: str | None = Header(None, alias="Idempotency-Key", max_length=100),
 ):
@@ -247,7 +247,7 @@ def submit_application(
 def upload_document(
     request: HttpRequest,
     file: list[UploadedFile] = File(...),  # noqa: B008  (ninja declares parameters this way)
-    additionalMetadata: str = Query("", max_length=50),  # noqa: N803  (the spec's name)
+    additionalMetadata: str = Query("", max_length=50),
 ):
     """`additionalMetadata` names the material (its code in the service's guide)."""
     document = services.stage_document(
@@ -274,9 +274,9 @@ def document(request: HttpRequest, token: uuid.UUID):
 )
 def list_applications(
     request: HttpRequest,
-    serviceId: uuid.UUID | None = None,  # noqa: N803  (the spec's name)
-    firstResult: int = Query(0, ge=0),  # noqa: N803
-    maxResult: int = Query(50, ge=1, le=200),  # noqa: N803
+    serviceId: uuid.UUID | None = None,
+    firstResult: int = Query(0, ge=0),
+    maxResult: int = Query(50, ge=1, le=200),
 ):
     """The applicant's own application files; an official's: the department's."""
     official = official_of(request.user)
@@ -315,7 +315,7 @@ def list_applications(
     response={200: ApplicationFileResponse, **ERRORS},
     summary="Get application file by ID",
 )
-def get_application(request: HttpRequest, fileId: str):  # noqa: N803
+def get_application(request: HttpRequest, fileId: str):
     return _file(request, _visible(request, fileId))
 
 
@@ -344,7 +344,7 @@ def _official(request):
 
 
 @router.get("/tasks", response={200: list[UserTask], **ERRORS}, summary="Retrieve all tasks")
-def list_tasks(request: HttpRequest, fileId: str | None = None):  # noqa: N803
+def list_tasks(request: HttpRequest, fileId: str | None = None):
     """The official's queue (their department, their roles), soonest due first."""
     rows = selectors.my_queue(official=_official(request))
     return [
@@ -371,7 +371,7 @@ def _task(request, task_id: str) -> tuple[Task, Application]:
 
 
 @router.get("/tasks/{taskId}", response={200: DataUserTask, **ERRORS}, summary="Get task by id")
-def get_task(request: HttpRequest, taskId: str):  # noqa: N803
+def get_task(request: HttpRequest, taskId: str):
     _official(request)
     task, application = _task(request, taskId)
     row = _task_row(task, application)
@@ -402,7 +402,7 @@ def get_task(request: HttpRequest, taskId: str):  # noqa: N803
     response={200: CompletedTask, **ERRORS},
     summary="Complete task by id",
 )
-def complete_task(request: HttpRequest, taskId: str, body: AdditionalData):  # noqa: N803
+def complete_task(request: HttpRequest, taskId: str, body: AdditionalData):
     _official(request)
     task, application = _task(request, taskId)
     data = body.data or {}
