@@ -2,7 +2,8 @@
 
 - en: message ids are English, so each msgstr is its msgid (without an en catalogue Django
   would fall back to the default language, zh-Hans);
-- zh-Hant: derived from zh-Hans with OpenCC `s2twp` where no Traditional text was written;
+- zh-Hant: derived from zh-Hans with OpenCC `s2twp` where no Traditional text was written, and
+  again where msgmerge only guessed it (fuzzy: e.g. a message that gained a context);
 - all: compiled to .mo with polib, so no GNU gettext is needed on a fresh machine.
 
 Fails when a zh-Hans message is untranslated or fuzzy: every string must be translated."""
@@ -29,6 +30,12 @@ def untranslated(po: polib.POFile) -> list[str]:
     return [e.msgid for e in po if not e.obsolete and (e.fuzzy or not done(e))]
 
 
+def settle(entry: polib.POEntry) -> None:
+    """Mark an entry as done: not fuzzy, without msgmerge's note of the previous id."""
+    entry.flags = [flag for flag in entry.flags if flag != "fuzzy"]
+    entry.previous_msgctxt = entry.previous_msgid = entry.previous_msgid_plural = None
+
+
 def main() -> int:
     failed = False
     for locale in sorted(APPS.glob("*/locale")):
@@ -49,19 +56,22 @@ def finish(locale: Path) -> bool:
     hant = catalogue(locale, "zh_Hant")
     for entry in hant:
         source = by_id[(entry.msgctxt, entry.msgid)]
-        if not entry.msgstr and source.msgstr:
+        # A fuzzy entry holds msgmerge's guess from a similar message (another context, an
+        # edited id): never keep it, derive the text again from zh-Hans.
+        guessed = entry.fuzzy
+        if source.msgstr and (guessed or not entry.msgstr):
             entry.msgstr = to_hant.convert(source.msgstr)
         for index, text in source.msgstr_plural.items():
-            if not entry.msgstr_plural.get(index):
+            if guessed or not entry.msgstr_plural.get(index):
                 entry.msgstr_plural[index] = to_hant.convert(text)
-        entry.flags = [flag for flag in entry.flags if flag != "fuzzy"]
+        settle(entry)
     en = catalogue(locale, "en")
     for entry in en:
         if entry.msgid_plural:
             entry.msgstr_plural = {0: entry.msgid, 1: entry.msgid_plural}
         else:
             entry.msgstr = entry.msgid
-        entry.flags = [flag for flag in entry.flags if flag != "fuzzy"]
+        settle(entry)
     for language, po in (("zh_Hans", hans), ("zh_Hant", hant), ("en", en)):
         path = locale / language / "LC_MESSAGES"
         po.save(str(path / "django.po"))
