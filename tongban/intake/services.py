@@ -40,6 +40,7 @@ from tongban.intake.models import (
     Application,
     Channel,
     Opinion,
+    Provided,
     Status,
     SubmissionKey,
     Supplement,
@@ -291,16 +292,74 @@ def save_draft(
 
 
 def material_codes(application: Application) -> dict[str, Material]:
-    """The materials the applicant may hand in (免提交 ones are fetched, not uploaded)."""
+    """The materials the applicant may hand in: their own, and government-held ones (免提交)
+    whose registry had no record for them (`Provided.NOT_FOUND`, see `prefill`); the others
+    are fetched, not uploaded."""
     versions = (
         [application.version] if application.version_id else _event_versions(application.life_event)
+    )
+    not_found = (
+        set(
+            application.provided.filter(result=Provided.Result.NOT_FOUND).values_list(
+                "material_code", flat=True
+            )
+        )
+        if application.pk
+        else set()
     )
     codes: dict[str, Material] = {}
     for version in versions:
         for material in version.materials.all():
-            if material.source == Material.Source.APPLICANT:
+            if material.source == Material.Source.APPLICANT or material.code in not_found:
                 codes.setdefault(material.code, material)
     return codes
+
+
+@transaction.atomic
+def record_provided(*, actor, application: Application, fetched: list) -> list[Provided]:
+    """Keep what `prefill` fetched from the registries for a draft (免提交): one row per
+    material, and empty form fields of the same name as a fetched value filled in (what the
+    applicant typed is never overwritten). The event names the materials and results, never
+    the values."""
+    application = _locked(application)
+    require(actor, "intake.act_as_applicant", application)
+    _check_transition(application, "edit")
+    done = set(application.provided.values_list("material_code", flat=True))
+    properties = form_schema_of(application).get("properties", {})
+    answers = application.form_data
+    rows, filled = [], []
+    for item in fetched:
+        if item.material_code in done:
+            continue
+        done.add(item.material_code)
+        row = Provided(
+            application=application,
+            material_code=item.material_code,
+            registry_code=item.registry_code,
+            source_name=item.source_name[:200],
+            source_department_id=item.source_department_id,
+            result=item.result,
+            access_log_id=item.access_log_id,
+        )
+        row.values = item.values
+        row.save()
+        rows.append(row)
+        for name, value in item.values.items():
+            if name in properties and name not in answers and isinstance(value, str | int | float):
+                answers[name] = value
+                filled.append(name)
+    if filled:
+        application.form_data = answers
+        application.save(update_fields=["form_text", "updated_at"])
+    if rows:
+        _event(
+            "provided",
+            application,
+            actor,
+            materials={row.material_code: row.result for row in rows},
+            fields=sorted(filled),
+        )
+    return rows
 
 
 @transaction.atomic

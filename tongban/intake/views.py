@@ -22,7 +22,7 @@ from tongban.catalog.models import LifeEvent, MatterVersion
 from tongban.core.api import Conflict
 from tongban.core.permissions import allowed
 from tongban.identity.predicates import official_of, person_of
-from tongban.intake import forms, selectors, services
+from tongban.intake import forms, prefill, selectors, services
 from tongban.intake.models import Application, Status, Upload
 from tongban.workflow.models import Task
 from tongban.workflow.xml import InvalidModel
@@ -94,6 +94,7 @@ def _start(request, *, version=None, life_event=None):
         except REFUSALS as error:
             messages.error(request, _refusal(error))
         else:
+            _prefill(request, application)
             messages.success(request, _("Draft saved. Add your materials, then submit."))
             return redirect("intake:edit", application.pk)
     return render(
@@ -113,6 +114,16 @@ def _start(request, *, version=None, life_event=None):
             ],
         },
     )
+
+
+def _prefill(request, application) -> None:
+    """Fetch what the registries hold for the draft (outside any transaction: the gateway
+    commits its access-log line first). A failure never blocks the applicant: the materials
+    are then fetched on the draft page's next visit."""
+    try:
+        prefill.prefill(actor=request.user, application=application)
+    except REFUSALS as error:
+        messages.error(request, _refusal(error))
 
 
 def _parties(request):
@@ -142,6 +153,10 @@ def edit(request, pk: int):
         raise Http404
     if application.status != Status.DRAFT:
         return redirect(*_detail_url(request, application))
+    if request.method == "GET" and prefill.pending(application):
+        # A draft made elsewhere (API, before this step existed): fetch now, then show it.
+        _prefill(request, application)
+        application = _application(request, pk)
     schema = services.form_schema_of(application)
     form = forms.ApplicationForm(
         request.POST or None,
@@ -178,10 +193,16 @@ def edit(request, pk: int):
                 messages.error(request, message)
         except REFUSALS as error:
             messages.error(request, _refusal(error))
-    return render(request, "intake/edit.html", _edit_context(application, form))
+    return render(request, "intake/edit.html", _edit_context(request, application, form))
 
 
-def _edit_context(application, form, upload_form=None):
+def _is_the_applicant(application, request) -> bool:
+    """The person whose registry data was read (not a clerk or a representative)."""
+    person = person_of(request.user)
+    return person is not None and application.person_id == person.pk
+
+
+def _edit_context(request, application, form, upload_form=None):
     materials = services.material_codes(application)
     return {
         "application": application,
@@ -189,6 +210,8 @@ def _edit_context(application, form, upload_form=None):
         "upload_form": upload_form or forms.UploadForm(materials=materials),
         "materials": materials.values(),
         "uploads": application.uploads.all(),
+        "provided": selectors.provided_of(application),
+        "show_data_usage": _is_the_applicant(application, request),
     }
 
 
@@ -304,6 +327,8 @@ def _detail_context(request, application):
         if supplement
         else None,
         "uploads": selectors.uploads_of(application),
+        "provided": selectors.provided_of(application),
+        "show_data_usage": _is_the_applicant(application, request),
         "opinions": application.opinions.select_related("department"),
         "receipt": selectors.receipt(application),
         "decision_receipt": selectors.decision_receipt(application),
@@ -560,6 +585,7 @@ def counter(request):
                     party=person,
                     form_data={},
                 )
+                _prefill(request, application)
                 return redirect("intake:edit", application.pk)
         except ValidationError as error:
             form.add_error("id_number", error.messages)
