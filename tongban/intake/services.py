@@ -648,7 +648,7 @@ def stage_document(*, actor, material_code: str, file, name: str = ""):
     return document
 
 
-def _attach_documents(application: Application, documents, actor) -> None:
+def _attach_documents(application: Application, documents, actor, supplement=None) -> None:
     codes = material_codes(application)
     for document in documents:
         if document.account_id != actor.pk:
@@ -666,7 +666,42 @@ def _attach_documents(application: Application, documents, actor) -> None:
             size=document.size,
             sha256=document.sha256,
             uploaded_by=actor,
+            for_supplement=supplement,
         )
+
+
+@transaction.atomic
+def update_application(
+    *, actor, application: Application, form_data: dict | None, documents: list | None = None
+) -> Application:
+    """The applicant updates an application file (GovStack `PUT /applications/{fileId}`):
+
+    - a draft: the answers are replaced (when given) and the staged documents attached;
+    - sent back for a supplement (补正, SENDBACK): the corrected answers (checked against the
+      form now) and the documents asked for, then the supplement is answered — the
+      resubmission: the task goes back to the official and the clock runs again;
+    - anything else (submitted and waiting, in review, decided, withdrawn): refused with
+      `IllegalTransition` (409), nothing changed."""
+    application = _locked(application)
+    require(actor, "intake.act_as_applicant", application)
+    if form_data is not None:
+        form_data = _checked_form(form_data)
+    if application.status == Status.DRAFT:
+        if form_data is not None:
+            application = save_draft(actor=actor, application=application, form_data=form_data)
+        _attach_documents(application, documents or [], actor)
+        return application
+    _check_transition(application, "answer_supplement")
+    if form_data is not None and form_data != application.form_data:
+        problems = answer_errors(form_schema_of(application), form_data)
+        if problems:
+            raise ValidationError(problems)
+        application.form_data = form_data
+        application.save(update_fields=["form_text", "updated_at"])
+        _event("answers_corrected", application, actor, fields=len(form_data))
+    supplement = application.supplements.filter(answered_at__isnull=True).last()
+    _attach_documents(application, documents or [], actor, supplement=supplement)
+    return answer_supplement(actor=actor, application=application)
 
 
 class _Retry(Exception):
