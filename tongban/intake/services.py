@@ -380,22 +380,27 @@ def add_material(
         content_type, size, sha256 = checked_file(file)
     except ValidationError as error:
         raise ValidationError({"file": error.messages}) from None
-    # Stored before the row: a rolled-back transaction can leave an unreferenced file behind
-    # (never a row without its file); `tongban intake sweep-files` could remove those later.
+    # Stored before the row (never a row without its file). If this service fails after
+    # storing, the file goes at once; if an enclosing transaction rolls back later, no row
+    # refers to it and `sweep_files` (periodic job `intake.sweep_files`) removes it.
     stored = default_storage.save(f"intake/{uuid.uuid4().hex}{ALLOWED[content_type]}", file)
-    supplement = application.supplements.filter(answered_at__isnull=True).last()
-    upload = Upload.objects.create(
-        application=application,
-        material_code=material_code,
-        file=stored,
-        original_name=(name or getattr(file, "name", "") or "file")[-200:],
-        content_type=content_type,
-        size=size,
-        sha256=sha256,
-        uploaded_by=actor,
-        for_supplement=supplement,
-    )
-    _event("material_added", application, actor, material=material_code, sha256=sha256)
+    try:
+        supplement = application.supplements.filter(answered_at__isnull=True).last()
+        upload = Upload.objects.create(
+            application=application,
+            material_code=material_code,
+            file=stored,
+            original_name=(name or getattr(file, "name", "") or "file")[-200:],
+            content_type=content_type,
+            size=size,
+            sha256=sha256,
+            uploaded_by=actor,
+            for_supplement=supplement,
+        )
+        _event("material_added", application, actor, material=material_code, sha256=sha256)
+    except BaseException:
+        default_storage.delete(stored)
+        raise
     return upload
 
 
@@ -629,23 +634,73 @@ def stage_document(*, actor, material_code: str, file, name: str = ""):
     except ValidationError as error:
         raise ValidationError({"file": error.messages}) from None
     stored = default_storage.save(f"intake/{uuid.uuid4().hex}{ALLOWED[content_type]}", file)
-    document = StagedDocument.objects.create(
-        token=uuid.uuid4(),
-        account=actor,
-        material_code=material_code,
-        file=stored,
-        original_name=(name or getattr(file, "name", "") or "file")[-200:],
-        content_type=content_type,
-        size=size,
-        sha256=sha256,
-    )
-    record_event(
-        "intake.document.staged",
-        subject=document,
-        payload={"sha256": sha256, "material": material_code},
-        actor=actor,
-    )
+    try:
+        document = StagedDocument.objects.create(
+            token=uuid.uuid4(),
+            account=actor,
+            material_code=material_code,
+            file=stored,
+            original_name=(name or getattr(file, "name", "") or "file")[-200:],
+            content_type=content_type,
+            size=size,
+            sha256=sha256,
+        )
+        record_event(
+            "intake.document.staged",
+            subject=document,
+            payload={"sha256": sha256, "material": material_code},
+            actor=actor,
+        )
+    except BaseException:
+        default_storage.delete(stored)
+        raise
     return document
+
+
+FILES_DIRECTORY = "intake"
+
+
+def sweep_files(*, older_than_hours: float | None = None, now=None) -> dict:
+    """Remove stored material files no row refers to (an upload whose transaction rolled
+    back after the file was written, a crash between the two), once they are older than
+    `older_than_hours` (`TONGBAN_INTAKE_ORPHAN_HOURS`, 6): younger files may belong to an
+    upload whose transaction has not committed yet. Periodic job `intake.sweep_files`."""
+    from django.conf import settings
+
+    from tongban.intake.models import StagedDocument
+
+    hours = (
+        older_than_hours
+        if older_than_hours is not None
+        else getattr(settings, "TONGBAN_INTAKE_ORPHAN_HOURS", 6)
+    )
+    cutoff = (now or timezone.now()) - datetime.timedelta(hours=hours)
+    try:
+        _dirs, names = default_storage.listdir(FILES_DIRECTORY)
+    except FileNotFoundError:
+        return {"checked": 0, "removed": 0}
+    stored = [f"{FILES_DIRECTORY}/{name}" for name in names]
+    referenced = set()
+    for start in range(0, len(stored), 500):
+        chunk = stored[start : start + 500]
+        referenced |= set(Upload.objects.filter(file__in=chunk).values_list("file", flat=True))
+        referenced |= set(
+            StagedDocument.objects.filter(file__in=chunk).values_list("file", flat=True)
+        )
+    removed = 0
+    for name in stored:
+        if name in referenced:
+            continue
+        try:
+            if default_storage.get_modified_time(name) > cutoff:
+                continue
+        except (FileNotFoundError, NotImplementedError):
+            continue
+        default_storage.delete(name)
+        removed += 1
+    if removed:
+        logger.info("orphaned files removed", extra={"removed": removed})
+    return {"checked": len(stored), "removed": removed}
 
 
 def _attach_documents(application: Application, documents, actor, supplement=None) -> None:

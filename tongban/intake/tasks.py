@@ -9,3 +9,9 @@ from tongban.intake import services
 def watch_deadlines() -> dict:
     """Periodic (every 15 minutes, apps.py): deadline warnings and escalations."""
     return services.watch_deadlines()
+
+
+@task()
+def sweep_files() -> dict:
+    """Periodic (hourly, apps.py): stored files no row refers to, older than the setting."""
+    return services.sweep_files()
