@@ -96,6 +96,8 @@ def _start(request, *, version=None, life_event=None):
         else:
             _prefill(request, application)
             messages.success(request, _("Draft saved. Add your materials, then submit."))
+            if form.newly_applicable(application.form_data):
+                messages.info(request, _("Your answers bring further questions: answer them."))
             return redirect("intake:edit", application.pk)
     return render(
         request,
@@ -165,10 +167,15 @@ def edit(request, pk: int):
         initial={"form_token": secrets.token_urlsafe(16)},
     )
     if request.method == "POST" and form.is_valid():
+        answers = form.answers()
         try:
             application = services.save_draft(
-                actor=request.user, application=application, form_data=form.answers()
+                actor=request.user, application=application, form_data=answers
             )
+            if form.newly_applicable(answers):
+                # Step two without JavaScript: the answers opened questions not yet shown.
+                messages.info(request, _("Your answers bring further questions: answer them."))
+                return redirect("intake:edit", application.pk)
             if "submit" in request.POST:
                 token = form.cleaned_data.get("form_token") or ""
                 submission = services.submit_application(
