@@ -157,11 +157,20 @@ class CounterForm(forms.Form):
     identity_checked = forms.BooleanField(
         label=_("I checked the applicant's identity document in person."), required=True
     )
+    verify_in_person = forms.BooleanField(
+        label=_(
+            "Also record this check as the person's identity verification "
+            "(L3, in person at the counter)."
+        ),
+        required=False,
+    )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, may_verify: bool = False, **kwargs):
         from tongban.catalog.models import MatterVersion
 
         super().__init__(*args, **kwargs)
+        if not may_verify:
+            del self.fields["verify_in_person"]
         self.fields["version"].queryset = MatterVersion.objects.filter(
             status=MatterVersion.Status.PUBLISHED, for_persons=True
         ).order_by("name")

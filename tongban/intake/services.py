@@ -1269,5 +1269,23 @@ def counter_person(*, actor, id_number: str) -> Person | None:
     return Person.objects.filter(id_number_index=Person.index_for(number)).first()
 
 
+@transaction.atomic
+def start_at_counter(
+    *, actor, id_number: str, version: MatterVersion, verify_in_person: bool = False
+) -> Application | None:
+    """一窗受理: the clerk, having checked the walk-in applicant's identity document in person,
+    starts a draft for them; with `verify_in_person` the check is also recorded as the
+    person's identity verification (L3, method `counter`, `identity.verify_identity`) in the
+    same transaction. None when no one with this ID number is registered."""
+    from tongban.identity.services import verify_identity
+
+    person = counter_person(actor=actor, id_number=id_number)
+    if person is None:
+        return None
+    if verify_in_person:
+        verify_identity(actor=actor, person=person, level=Person.Assurance.L3, method="counter")
+    return save_draft(actor=actor, version=version, party=person, form_data={})
+
+
 def may(actor, permission: str, obj=None) -> bool:
     return allowed(actor, permission, obj)

@@ -574,24 +574,25 @@ def counter(request):
     """一窗受理: find the walk-in applicant by ID number, then fill in the same form as online."""
     if not allowed(request.user, "intake.register_at_counter"):
         raise PermissionDenied
-    form = forms.CounterForm(request.POST or None)
+    form = forms.CounterForm(
+        request.POST or None, may_verify=allowed(request.user, "identity.verify_identity")
+    )
     if request.method == "POST" and form.is_valid():
         try:
-            person = services.counter_person(
-                actor=request.user, id_number=form.cleaned_data["id_number"]
+            application = services.start_at_counter(
+                actor=request.user,
+                id_number=form.cleaned_data["id_number"],
+                version=form.cleaned_data["version"],
+                verify_in_person=form.cleaned_data.get("verify_in_person", False),
             )
-            if person is None:
+            if application is None:
                 form.add_error(
                     "id_number",
                     _("No one with this ID number is registered; register the person first."),
                 )
             else:
-                application = services.save_draft(
-                    actor=request.user,
-                    version=form.cleaned_data["version"],
-                    party=person,
-                    form_data={},
-                )
+                if form.cleaned_data.get("verify_in_person"):
+                    messages.success(request, _("Identity verified in person (L3) recorded."))
                 _prefill(request, application)
                 return redirect("intake:edit", application.pk)
         except ValidationError as error:
