@@ -96,7 +96,7 @@ def test_a_held_material_is_fetched_shown_and_not_asked_for(client, citizen, ver
     assert application.form_data == {"child_name": "张若溪", "note": "无"}
     # The applicant sees what was fetched and from where, and is not asked to upload it.
     page = client.get(f"/applications/{application.pk}/edit/").content.decode()
-    assert "Provided by government" in page and "出生医学证明（测试）" in page
+    assert "政府部门调取（免提交）" in page and "出生医学证明（测试）" in page
     assert "示范市卫生健康委员会" in page and "Q5226001" in page
     assert f"draft-{application.pk}" in page
     assert "birth_medical" not in services.material_codes(application)
@@ -131,7 +131,7 @@ def test_no_record_asks_for_the_material_as_usual(client, other_citizen, version
     assert (line.result, line.case_reference) == (AccessLog.NOT_FOUND, f"draft-{application.pk}")
     assert "birth_medical" in services.material_codes(application)
     page = client.get(f"/applications/{application.pk}/edit/").content.decode()
-    assert "holds no record for you" in page
+    assert "数据库中没有您的记录" in page
     application.form_data = {"child_name": "王小", "child_gender": "男"}
     application.save()
     services.add_material(
@@ -177,3 +177,35 @@ def test_a_submitted_application_is_not_prefilled_again(citizen, version):
     services.submit_application(actor=citizen, application=application, idempotency_key="k-3")
     application.refresh_from_db()
     assert prefill.pending(application) == []
+
+
+def test_the_api_draft_is_prefilled_too(client, citizen, version):
+    force_sign_in(client, citizen)
+    answer = client.post(
+        "/api/v1/applications/",
+        {"version_id": version.pk, "form": {}},
+        content_type="application/json",
+    )
+    assert answer.status_code == 201, answer.content
+    (provided,) = answer.json()["provided"]
+    assert provided == {
+        "material": "birth_medical",
+        "result": "found",
+        "source": "出生医学证明（测试）",
+        "source_department": "示范市卫生健康委员会",
+    }
+    assert answer.json()["form"] == {"child_name": "张若溪"}
+
+
+def test_a_registry_fault_keeps_the_draft_and_retries_later(client, citizen, version, monkeypatch):
+    def broken(**kwargs):
+        raise OSError("registry down")
+
+    monkeypatch.setattr(gateway, "fetch_for_case", broken)
+    force_sign_in(client, citizen)
+    assert client.post(f"/apply/{version.pk}/", {"f_note": ""}).status_code == 302
+    application = citizen.person.applications.get()
+    assert not application.provided.exists()
+    monkeypatch.undo()
+    client.get(f"/applications/{application.pk}/edit/")
+    assert application.provided.get().result == Provided.Result.FOUND

@@ -5,6 +5,7 @@ Thin: services write (and check permissions), selectors read; a refused step sho
 localized reason and changes nothing."""
 
 import datetime
+import logging
 import secrets
 
 from django.contrib import messages
@@ -50,6 +51,8 @@ def _refusal(error) -> str:
         return error.message
     return _("You may not do this.")
 
+
+logger = logging.getLogger("tongban.intake")
 
 REFUSALS = (ValidationError, Conflict, PermissionDenied, Task.DoesNotExist, InvalidModel)
 
@@ -126,6 +129,11 @@ def _prefill(request, application) -> None:
         prefill.prefill(actor=request.user, application=application)
     except REFUSALS as error:
         messages.error(request, _refusal(error))
+    except Exception:  # a registry fault must not lose the saved draft; retried on next visit
+        logger.exception("prefill failed", extra={"application": application.pk})
+        messages.warning(
+            request, _("Some materials could not be fetched now; they will be on your next visit.")
+        )
 
 
 def _parties(request):
