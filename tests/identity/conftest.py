@@ -39,7 +39,7 @@ def make_citizen(db, password_hash):
             phone=f"1370000{n:04d}",
             email=f"person{n}@example.cn",
             assurance=level,
-            assurance_method="operator",
+            assurance_method="" if level == Person.Assurance.L1 else "operator",
             password_hash=password_hash,
         )
         return person.account

@@ -591,6 +591,8 @@ def verify_identity(request):
             person = selectors.person_by_id_number(find_form.cleaned_data["id_number"])
             if person is None:
                 find_form.add_error("id_number", _("No one with this ID number is known here."))
+            else:  # the full number is not echoed back: the card shows it masked
+                find_form = forms.FindPersonForm()
         status = 200 if person else 400
     elif action in VERIFICATION_ACTIONS:
         form_class, method, permission = VERIFICATION_ACTIONS[action]
@@ -607,9 +609,11 @@ def verify_identity(request):
                     reason=form.cleaned_data.get("reason", ""),
                 )
             except ValidationError as error:
-                for field, problems in error.message_dict.items():
-                    for problem in problems:
-                        form.add_error(field if field in form.fields else None, problem)
+                problems = error.message_dict if hasattr(error, "error_dict") else {}
+                for field, messages_ in problems.items():
+                    form.add_error(field if field in form.fields else None, messages_)
+                if not problems:
+                    form.add_error(None, error.messages)
             else:
                 person.refresh_from_db()
                 messages.success(
