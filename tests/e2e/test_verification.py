@@ -38,6 +38,7 @@ def test_a_citizen_and_a_counter_clerk_raise_assurance(live_server, page, browse
     huangjun = people.person("huangjun")
     sign_in(page, live_server.url, huangjun.phone)
     page.wait_for_url("**/me/")
+    assert axe_violations(page) == []  # the profile of an L1 citizen, with its invitation
     page.get_by_role("link", name="通过人口库核验我的实名信息").click()
     page.wait_for_url("**/me/verify-real-name/")
     assert axe_violations(page) == []
