@@ -118,6 +118,8 @@ def test_without_a_grant_the_registry_is_unavailable_and_nothing_changes(
     assert "cannot answer" in response.content.decode()
     assert level(account) == (1, "")
     assert AccessLog.objects.get().result == "no_grant"  # the refused call is logged too
+    for _attempt in range(real_name.ATTEMPTS_PER_DAY):  # refused calls read nothing: no limit
+        assert ask(client).status_code == 503
 
 
 def test_without_a_platform_system_the_registry_is_unavailable(client, population, make_citizen):

@@ -83,13 +83,15 @@ def platform_client() -> SystemClient | None:
 
 
 def attempts_today(person: Person, client: SystemClient) -> int:
-    """Checks of this person's name in the last 24 hours, counted on the access log."""
+    """Reads of this person's record for this purpose in the last 24 hours, counted on the
+    access log (refused calls read nothing and do not count)."""
     since = timezone.now() - datetime.timedelta(days=1)
     return AccessLog.objects.filter(
         client=client,
         subject_index=person.id_number_index,
         purpose=PURPOSE,
         at__gte=since,
+        result__in=(AccessLog.ALLOWED, AccessLog.NOT_FOUND),
     ).count()
 
 

@@ -8,6 +8,7 @@ documents (`services.record_guardianship`)."""
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
@@ -99,8 +100,6 @@ class OfficialForm(forms.ModelForm):
             if Account.objects.filter(login=login).exists():
                 self.add_error("login", _("This login is taken: change that official instead."))
             if data.get("password"):
-                from django.contrib.auth import password_validation
-
                 try:
                     password_validation.validate_password(
                         data["password"],
