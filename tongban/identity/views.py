@@ -639,7 +639,8 @@ def verify_identity(request):
                 {
                     "action": name,
                     "level": level,
-                    "done": person.assurance >= level and name not in bound,  # else: why
+                    # a refused form stays on the page, with its reason
+                    "done": person.assurance >= level and name not in bound,
                     "form": bound.get(name)
                     or form_class(initial={"person": person.pk}, auto_id=f"{name}-%s"),
                 }
