@@ -188,6 +188,11 @@ TONGBAN_LICENCE_PRESENTATION_SECONDS = 300
 # Addresses or CIDR blocks of information mediators (X-Road security servers) trusted to name
 # the calling system in the Information-Mediator-Client header; empty: none trusted.
 TONGBAN_TRUSTED_MEDIATORS = env.networks(os.environ, "TONGBAN_TRUSTED_MEDIATORS")
+# The registry a citizen's name and ID number are checked against for L2 real-name
+# verification (tongban.exchange.real_name), read by the platform department's system client.
+TONGBAN_POPULATION_REGISTRY = os.environ.get("TONGBAN_POPULATION_REGISTRY", "").strip() or (
+    "population"
+)
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
