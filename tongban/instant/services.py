@@ -610,6 +610,7 @@ def simulate(
     missing: dict[str, int] = {}
     started = time.perf_counter()
     subjects = sample_subjects(registry, sample_size, seed=seed)
+    purpose = _bilingual("Rule simulation: %(matter)s", matter=attached.version.name)[0]
     for id_number in subjects:
         person = Person.objects.filter(id_number_index=Person.index_for(id_number)).first()
         resolution = gathering.resolve(
@@ -618,7 +619,7 @@ def simulate(
             id_number=id_number,
             person=person,
             answers=answers or {},
-            purpose=_("Rule simulation: %(matter)s") % {"matter": attached.version.name},
+            purpose=purpose,
             case_reference=case,
             timeout=timeout,
         )
