@@ -33,7 +33,7 @@ from tongban.core.identifiers import birth_date
 from tongban.core.permissions import NotPermitted, allowed, require
 from tongban.identity.models import Account, Business, Person, Role
 from tongban.identity.predicates import official_of, person_of
-from tongban.intake import notifications
+from tongban.intake import instant_path, notifications
 from tongban.intake.models import (
     ACTIVE,
     DECIDED,
@@ -513,8 +513,21 @@ def notifications_for_department(application: Application, kind: str) -> None:
     )
 
 
-@transaction.atomic
 def submit_application(*, actor, application: Application, idempotency_key: str) -> Submission:
+    """Submit a draft (see `_submit_application`), then, for an instant-capable matter, decide
+    it by its rules in the same request (秒批, `tongban.intake.instant_path`): the submission
+    has committed first, so the case is never lost; the registries are read outside any
+    transaction. The returned application shows the outcome."""
+    submission = _submit_application(
+        actor=actor, application=application, idempotency_key=idempotency_key
+    )
+    if submission.created:
+        instant_path.decide_instantly(application=submission.application)
+    return submission
+
+
+@transaction.atomic
+def _submit_application(*, actor, application: Application, idempotency_key: str) -> Submission:
     """Submit a draft (提交): answers and required materials are checked, the application gets
     its number (办件编号) and due date, and the review process starts.
 
@@ -598,12 +611,13 @@ def apply(
                 life_event=life_event,
                 party=party,
             )
-            submission = submit_application(actor=actor, application=draft, idempotency_key=key)
+            submission = _submit_application(actor=actor, application=draft, idempotency_key=key)
             if not submission.created:
                 raise _Retry(submission)  # a duplicate won the race: drop this draft
-            return submission
     except _Retry as retry:
         return retry.submission
+    instant_path.decide_instantly(application=submission.application)
+    return submission
 
 
 # -- officials' steps -------------------------------------------------------------------------
