@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from tongban.catalog.models import MatterVersion
 from tongban.core.api import Conflict
@@ -320,15 +321,19 @@ def judge(attached: InstantDecision, resolution: gathering.Resolution) -> Verdic
     where the matter allows it."""
     if resolution.problem == "timeout":
         zh, en = _bilingual(
-            "The registry %(registry)s did not answer in time; an official will review the "
-            "application.",
+            gettext_noop(
+                "The registry %(registry)s did not answer in time; an official will review the "
+                "application."
+            ),
             registry=resolution.problem_registry,
         )
         return Verdict(Outcome.REFER, Evaluation.Cause.TIMEOUT, zh, en)
     if resolution.problem == "refused":
         zh, en = _bilingual(
-            "The registry %(registry)s could not be read for this case; an official will "
-            "review the application.",
+            gettext_noop(
+                "The registry %(registry)s could not be read for this case; an official will "
+                "review the application."
+            ),
             registry=resolution.problem_registry,
         )
         return Verdict(Outcome.REFER, Evaluation.Cause.REFUSED, zh, en)
@@ -352,7 +357,9 @@ def judge(attached: InstantDecision, resolution: gathering.Resolution) -> Verdic
         evaluation = dmn.evaluate(table, resolution.values, attached.decision.inputs)
     except (MissingInput, DecisionFault):
         zh, en = _bilingual(
-            "The data found does not fit the rules; an official will review the application."
+            gettext_noop(
+                "The data found does not fit the rules; an official will review the application."
+            )
         )
         return Verdict(Outcome.REFER, Evaluation.Cause.FAULT, zh, en)
     elapsed = (time.perf_counter() - started) * 1000
@@ -368,7 +375,9 @@ def judge(attached: InstantDecision, resolution: gathering.Resolution) -> Verdic
         for rule in evaluation.fired
     ]
     if not fired:
-        zh, en = _bilingual("No rule applies to this application; an official will review it.")
+        zh, en = _bilingual(
+            gettext_noop("No rule applies to this application; an official will review it.")
+        )
         return Verdict(Outcome.REFER, Evaluation.Cause.NO_RULE, zh, en, evaluate_ms=elapsed)
     outcomes = {rule["outcome"] for rule in fired}
     rule_outcome = next(
@@ -381,9 +390,12 @@ def judge(attached: InstantDecision, resolution: gathering.Resolution) -> Verdic
     if rule_outcome == Outcome.REJECT and not attached.allow_reject:
         outcome = Outcome.REFER
         extra_zh, extra_en = _bilingual(
-            "This matter is never refused automatically: an official will review the application."
+            gettext_noop(
+                "This matter is never refused automatically: an official will review the "
+                "application."
+            )
         )
-        zh, en = f"{zh}。{extra_zh}", f"{en} {extra_en}"
+        zh, en = f"{zh.rstrip('。')}。{extra_zh}", f"{en} {extra_en}"
     return Verdict(
         outcome, Evaluation.Cause.RULES, zh, en, rule_outcome, fired, evaluate_ms=elapsed
     )
@@ -610,7 +622,8 @@ def simulate(
     missing: dict[str, int] = {}
     started = time.perf_counter()
     subjects = sample_subjects(registry, sample_size, seed=seed)
-    purpose = _bilingual("Rule simulation: %(matter)s", matter=attached.version.name)[0]
+    matter = attached.version.name
+    purpose, _english = _bilingual(gettext_noop("Rule simulation: %(matter)s"), matter=matter)
     for id_number in subjects:
         person = Person.objects.filter(id_number_index=Person.index_for(id_number)).first()
         resolution = gathering.resolve(
