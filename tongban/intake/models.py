@@ -139,6 +139,7 @@ class Application(models.Model):
     warned_on = models.DateField(_("deadline warning sent on"), null=True, blank=True)
     escalated_on = models.DateField(_("escalated on"), null=True, blank=True)
 
+    outcome = models.CharField(_("outcome"), max_length=10, blank=True)  # approved/rejected/refused
     decision_reasons = models.TextField(_("reasons"), blank=True)
     legal_basis = models.TextField(_("legal basis"), blank=True)
     decided_by = models.ForeignKey(

@@ -760,6 +760,7 @@ def _record_decision(application, actor, end_event, outcome, reasons, legal_basi
         application.status = Status.ACCEPTED  # a process without an acceptance step
     target = _check_transition(application, action)
     application.status = target
+    application.outcome = target
     application.decided_at = timezone.now()
     application.decision_reasons = reasons
     application.legal_basis = legal_basis
@@ -1002,6 +1003,7 @@ def _sync_parent(child: Application, actor) -> None:
         parent.status = status
         if status in DECIDED:
             parent.decided_at = timezone.now()
+            parent.outcome = status
         parent.save()
         _event("combined_status", parent, actor, child=child.pk)
         if status in DECIDED:
