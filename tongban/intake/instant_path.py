@@ -110,3 +110,13 @@ def _conclude(application: Application, evaluation: Evaluation, intake) -> None:
     )
     application.save(update_fields=["decision_event"])
     notifications.notify_applicant(application, application.status, evaluation.reason_zh)
+
+
+def explanation_for(application: Application):
+    """The explanation of the latest evaluation of this case, for intake's pages (or None)."""
+    from tongban.instant.selectors import evaluations_of_case, explain
+
+    if not application.number:
+        return None
+    evaluation = evaluations_of_case(application.number).first()
+    return explain(evaluation) if evaluation is not None else None
