@@ -9,7 +9,7 @@ from tongban.catalog.models import MatterVersion
 from tongban.instant.selectors import evaluations_of_case
 from tongban.intake import services
 from tongban.intake.models import Status
-from tongban.workflow.models import ProcessInstance, Task
+from tongban.workflow.models import ProcessInstance
 
 from .conftest import PNG, pdf, person_account
 
@@ -70,9 +70,8 @@ def test_a_retiree_gets_the_senior_card_in_the_same_request(demo):
     assert "年满60周岁" in application.decision_reasons
     (evaluation,) = evaluations_of_case(application.number)
     assert evaluation.outcome == "approve"
-    instance = ProcessInstance.objects.get(subject_id=str(application.pk))
-    assert instance.status == ProcessInstance.Status.CANCELLED
-    assert not Task.objects.filter(instance=instance).active().exists()
+    # decided before any official was asked: no review process at all
+    assert not ProcessInstance.objects.filter(subject_id=str(application.pk)).exists()
 
 
 def test_a_referral_waits_in_the_officials_queue_with_its_evaluation(demo):
@@ -104,3 +103,32 @@ def test_an_approval_without_a_licence_type(demo):
 def test_talent_introduction(demo, key, status):
     application = apply(key, "高校毕业生接收（人才引进）")
     assert application.status == status
+
+
+def test_a_failure_after_the_submission_falls_back_to_the_normal_review(demo, monkeypatch):
+    from tongban.instant import services as instant
+
+    def broken(**kwargs):
+        raise RuntimeError("registry adapter crashed")
+
+    monkeypatch.setattr(instant, "decide", broken)
+    application = apply("wangxiuying", SENIOR)
+    assert application.status == Status.SUBMITTED
+    instance = ProcessInstance.objects.get(subject_id=str(application.pk))
+    assert instance.tasks.active().filter(element_id="accept").exists()
+
+
+def test_a_submission_whose_request_died_gets_its_review_from_the_periodic_job(demo, monkeypatch):
+    import datetime
+
+    from tongban.intake import instant_path
+
+    monkeypatch.setattr(instant_path, "decide_instantly", lambda **kwargs: None)
+    application = apply("wangxiuying", SENIOR)
+    assert application.status == Status.SUBMITTED
+    assert not ProcessInstance.objects.filter(subject_id=str(application.pk)).exists()
+    assert instant_path.start_undecided_reviews() == 0  # too recent: maybe still deciding
+    later = application.submitted_at + datetime.timedelta(minutes=5)
+    assert instant_path.start_undecided_reviews(now=later) == 1
+    assert ProcessInstance.objects.filter(subject_id=str(application.pk)).exists()
+    assert instant_path.start_undecided_reviews(now=later) == 0

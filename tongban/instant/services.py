@@ -482,8 +482,12 @@ def decide(
     case_reference: str,
     actor=SYSTEM_ACTOR,
     timeout: float | None = None,
+    within=None,
 ) -> Evaluation:
     """Decide an application of `applicant` under `version` with its form `answers`.
+
+    `within(evaluation)`, when given, runs in the transaction that records the evaluation
+    (intake acts on the outcome there: one write transaction instead of two).
 
     Call it outside a write transaction (the registry reads commit their access-log lines
     first). Raises `NotInstant` when the version has no active decision and `NotPermitted`
@@ -508,7 +512,7 @@ def decide(
     )
     verdict = judge(attached, resolution)
     with transaction.atomic():
-        return _record(
+        evaluation = _record(
             attached=attached,
             applicant=applicant,
             case_reference=case_reference,
@@ -516,6 +520,9 @@ def decide(
             verdict=verdict,
             actor=actor,
         )
+        if within is not None:
+            within(evaluation)
+        return evaluation
 
 
 @transaction.atomic

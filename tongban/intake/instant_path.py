@@ -1,22 +1,26 @@
 """The instant path (秒批): an instant-capable application decided in the request that
 submitted it.
 
-The submission commits first, exactly as for any matter — number, due date, and the review
-process with its acceptance task — so a request that dies afterwards leaves an ordinary case in
-the officials' queue: never a lost submission. Then, outside any transaction (the exchange
-gateway commits its access-log lines before answering), `instant.services.decide` fetches the
-inputs and evaluates the matter's decision table, and one short transaction acts on it:
+The submission commits first with its number and due date; for an instant-capable matter
+(`defers`) the review process is not started in that transaction. Then, outside any
+transaction (the exchange gateway commits its access-log lines before answering),
+`instant.services.decide` fetches the inputs and evaluates the matter's decision table, and
+the transaction that records the evaluation also acts on it:
 
-- approve: the review process is cancelled, the application is accepted and approved, the
-  licence is issued from the evaluation's inputs, every event is recorded — the applicant's
-  response already shows the result;
-- refer (missing data, a registry slow or refusing, the rules say so): nothing moves; the
-  case is in the officials' queue with the evaluation attached (by its case number);
-- reject, only where the matter allows automatic refusal: accepted and rejected with the
-  rules' reasons; the applicant may ask for human review (`instant.services.request_review`).
+- approve: the application is accepted and approved, the licence issued from the evaluation's
+  inputs, every event recorded — the applicant's response already shows the result;
+- refer (missing data, a registry slow or refusing, the rules say so): the review process
+  starts, with the evaluation attached by the case number;
+- reject, only where the matter allows automatic refusal: accepted and rejected with the rules'
+  reasons; the applicant may ask for human review (`instant.services.request_review`).
+
+Never a lost submission: if anything fails after the submission committed, the review starts
+instead; if the request itself dies there, the periodic job `intake.start_undecided_reviews`
+starts the review of instant-capable submissions left without a process.
 
 Import direction: intake -> instant -> exchange / workflow / licences / catalog (ADR 0090)."""
 
+import datetime
 import logging
 
 from django.db import connection, transaction
@@ -24,11 +28,11 @@ from django.utils import timezone
 
 from tongban.catalog.models import MatterVersion
 from tongban.identity.models import Person
+from tongban.instant import inputs as instant_inputs
 from tongban.instant import services as instant
 from tongban.instant.models import Evaluation, Outcome
 from tongban.intake import notifications
 from tongban.intake.models import Application, Status
-from tongban.workflow import services as workflow
 from tongban.workflow.models import ProcessInstance
 
 logger = logging.getLogger("tongban.intake")
@@ -42,74 +46,123 @@ def instant_capable(version: MatterVersion | None) -> bool:
     )
 
 
+def defers(application: Application) -> bool:
+    """Whether the submission leaves the review to the instant path (a stand-alone application
+    of a person under a version with an active decision)."""
+    return (
+        application.parent_id is None
+        and application.person_id is not None
+        and application.business_id is None
+        and instant_capable(application.version)
+    )
+
+
 def in_callers_transaction() -> bool:
     """Whether the caller holds a transaction open (a test case's own does not count, as for
     Django's `durable` check): then the registries cannot be read yet."""
     return any(not getattr(block, "_from_testcase", False) for block in connection.atomic_blocks)
 
 
-def decide_instantly(*, application: Application, timeout: float | None = None):
-    """Decide a just-submitted application by its matter's rules. Returns the `Evaluation`, or
-    None when the application is not instant-capable (or no longer just submitted)."""
+def _undecided(application: Application) -> bool:
     from tongban.intake import services as intake
 
-    if (
-        application.status != Status.SUBMITTED
-        or application.parent_id is not None
-        or not instant_capable(application.version)
-        or not isinstance(application.party, Person)
-    ):
-        return None
-    if in_callers_transaction():
-        logger.warning("instant path skipped: called inside a transaction")
-        return None
-    evaluation = instant.decide(
-        version=application.version,
-        applicant=application.party,
-        answers=application.form_data,
-        case_reference=application.number,
-        actor=ACTOR,
-        timeout=timeout,
-    )
-    if evaluation.outcome == Outcome.REFER:
-        return evaluation
+    return application.status == Status.SUBMITTED and intake._process(application) is None
+
+
+def start_review_if_undecided(application: Application) -> bool:
+    """Start the normal review of a deferred submission that nobody decided (in the caller's
+    transaction, or its own)."""
+    from tongban.intake import services as intake
+
     with transaction.atomic():
         locked = intake._locked(application)
-        if locked.status != Status.SUBMITTED:
-            return evaluation  # an official was quicker: the rules' view stays attached
-        _conclude(locked, evaluation, intake)
+        if not _undecided(locked):
+            return False
+        intake.start_review(locked, ACTOR)
+        return True
+
+
+def decide_instantly(*, application: Application, timeout: float | None = None):
+    """Decide a just-submitted application by its matter's rules. Returns the `Evaluation`, or
+    None when the application is not on the instant path (its review runs as usual)."""
+    if application.status != Status.SUBMITTED or not defers(application):
+        return None
+    if in_callers_transaction():
+        logger.warning("instant path: called inside a transaction; normal review instead")
+        start_review_if_undecided(application)
+        return None
+    party = application.party
+    try:
+        evaluation = instant.decide(
+            version=application.version,
+            applicant=party if isinstance(party, Person) else None,
+            answers=application.form_data,
+            case_reference=application.number,
+            actor=ACTOR,
+            timeout=timeout,
+            within=lambda evaluation: _act(application, evaluation),
+        )
+    except Exception:
+        logger.exception("instant path failed; normal review instead")
+        start_review_if_undecided(application)
+        return None
     application.refresh_from_db()
     return evaluation
 
 
-def _conclude(application: Application, evaluation: Evaluation, intake) -> None:
-    instance = intake._process(application)
-    if instance is not None and instance.status == ProcessInstance.Status.RUNNING:
-        workflow.cancel_process(instance=instance, actor=ACTOR, reason="instant approval")
+def _act(application: Application, evaluation: Evaluation) -> None:
+    from tongban.intake import services as intake
+
+    locked = intake._locked(application)
+    if not _undecided(locked):
+        return  # decided or taken up meanwhile: the rules' view stays attached
+    if evaluation.outcome == Outcome.REFER:
+        intake.start_review(locked, ACTOR)
+        return
     now = timezone.now()
     reference = str(evaluation.public_id)
-    application.status = intake._check_transition(application, "accept")
-    application.accepted_at = now
-    application.save()
-    intake._event("accepted", application, ACTOR, instant=reference)
+    locked.status = intake._check_transition(locked, "accept")
+    locked.accepted_at = now
+    locked.save()
+    intake._event("accepted", locked, ACTOR, instant=reference)
     approve = evaluation.outcome == Outcome.APPROVE
-    application.status = intake._check_transition(application, "approve" if approve else "reject")
-    application.decided_at = now
-    application.decision_reasons = evaluation.reason_zh
-    application.legal_basis = application.version.legal_basis
-    application.paused_on = None
+    locked.status = intake._check_transition(locked, "approve" if approve else "reject")
+    locked.decided_at = now
+    locked.decision_reasons = evaluation.reason_zh
+    locked.legal_basis = locked.version.legal_basis
+    locked.paused_on = None
     if approve:
-        application.licence = instant.issue_result(evaluation=evaluation, actor=ACTOR)
-    application.save()
-    application.decision_event = intake._event(
+        locked.licence = instant.issue_result(evaluation=evaluation, actor=ACTOR)
+    locked.save()
+    locked.decision_event = intake._event(
         "approved" if approve else "rejected",
-        application,
+        locked,
         ACTOR,
-        licence=application.licence.identifier if application.licence_id else None,
+        licence=locked.licence.identifier if locked.licence_id else None,
         instant=reference,
     )
-    application.save(update_fields=["decision_event"])
-    notifications.notify_applicant(application, application.status, evaluation.reason_zh)
+    locked.save(update_fields=["decision_event"])
+    notifications.notify_applicant(locked, locked.status, evaluation.reason_zh)
+
+
+def start_undecided_reviews(*, now: datetime.datetime | None = None) -> int:
+    """The periodic safety net: instant-capable submissions older than the fetch deadline (and
+    a margin) that have neither a decision nor a review process get their review."""
+    now = now or timezone.now()
+    margin = datetime.timedelta(seconds=instant_inputs.fetch_timeout() + 60)
+    started = 0
+    candidates = Application.objects.filter(
+        status=Status.SUBMITTED,
+        parent__isnull=True,
+        version__instant_approval=True,
+        submitted_at__lt=now - margin,
+    ).select_related("version")
+    running = ProcessInstance.objects.filter(subject_type="intake.application").values_list(
+        "subject_id", flat=True
+    )
+    for application in candidates.exclude(pk__in=[int(pk) for pk in running])[:200]:
+        started += start_review_if_undecided(application)
+    return started
 
 
 def explanation_for(application: Application):

@@ -481,6 +481,8 @@ def after_submission(application: Application, actor) -> None:
     Instant approval (秒批, issue 9) hooks in here: a step that decides the application moves
     it out of `submitted`, and then no review process is started."""
     if application.status == Status.SUBMITTED and application.version_id:
+        if instant_path.defers(application):
+            return  # decided after the commit, or the review starts then (instant_path)
         start_review(application, actor)
 
 
