@@ -338,3 +338,21 @@ class Message(models.Model):
 
     def __str__(self) -> str:
         return self.subject
+
+
+class StagedDocument(models.Model):
+    """A file uploaded before its application exists (GovStack `POST /documents`): it becomes
+    the application's material when the application that names its URL is submitted."""
+
+    token = models.UUIDField(unique=True)
+    account = models.ForeignKey(Account, models.CASCADE, related_name="+")
+    material_code = models.SlugField(max_length=50)
+    file = models.FileField(upload_to="intake/", max_length=200)
+    original_name = models.CharField(max_length=200)
+    content_type = models.CharField(max_length=50)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return str(self.token)

@@ -570,6 +570,61 @@ def _submit_application(*, actor, application: Application, idempotency_key: str
     return Submission(application, created=True)
 
 
+@transaction.atomic
+def stage_document(*, actor, material_code: str, file, name: str = ""):
+    """Keep a checked file for an application still to be made (GovStack `POST /documents`)."""
+    from tongban.intake.models import StagedDocument
+
+    if not getattr(actor, "is_authenticated", False):
+        raise NotPermitted("intake.apply")
+    material_code = (material_code or "").strip()
+    if not material_code or len(material_code) > 50:
+        raise ValidationError({"material": [_("Name the material (additionalMetadata).")]})
+    try:
+        content_type, size, sha256 = checked_file(file)
+    except ValidationError as error:
+        raise ValidationError({"file": error.messages}) from None
+    stored = default_storage.save(f"intake/{uuid.uuid4().hex}{ALLOWED[content_type]}", file)
+    document = StagedDocument.objects.create(
+        token=uuid.uuid4(),
+        account=actor,
+        material_code=material_code,
+        file=stored,
+        original_name=(name or getattr(file, "name", "") or "file")[-200:],
+        content_type=content_type,
+        size=size,
+        sha256=sha256,
+    )
+    record_event(
+        "intake.document.staged",
+        subject=document,
+        payload={"sha256": sha256, "material": material_code},
+        actor=actor,
+    )
+    return document
+
+
+def _attach_documents(application: Application, documents, actor) -> None:
+    codes = material_codes(application)
+    for document in documents:
+        if document.account_id != actor.pk:
+            raise NotPermitted("intake.act_as_applicant")
+        if document.material_code not in codes:
+            raise ValidationError(
+                {"documents": [_("This service does not ask for this material.")]}
+            )
+        Upload.objects.create(
+            application=application,
+            material_code=document.material_code,
+            file=document.file.name,
+            original_name=document.original_name,
+            content_type=document.content_type,
+            size=document.size,
+            sha256=document.sha256,
+            uploaded_by=actor,
+        )
+
+
 class _Retry(Exception):
     def __init__(self, submission: Submission):
         self.submission = submission
@@ -583,6 +638,7 @@ def apply(
     version: MatterVersion | None = None,
     life_event: LifeEvent | None = None,
     party: Person | Business | None = None,
+    documents: list | None = None,
 ) -> Submission:
     """Draft and submit in one call (the API's create-and-submit), idempotent by key: a retry
     with the same key and body returns the first application (also when both arrive at the
@@ -601,7 +657,7 @@ def apply(
                 person_id=chosen.pk if isinstance(chosen, Person) else None,
                 business_id=chosen.pk if isinstance(chosen, Business) else None,
                 form=form_data,
-                files=[],
+                files=[(d.material_code, d.sha256) for d in documents or []],
             ),
         )
     try:
@@ -613,6 +669,7 @@ def apply(
                 life_event=life_event,
                 party=party,
             )
+            _attach_documents(draft, documents or [], actor)
             submission = _submit_application(actor=actor, application=draft, idempotency_key=key)
             if not submission.created:
                 raise _Retry(submission)  # a duplicate won the race: drop this draft
