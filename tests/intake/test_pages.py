@@ -236,3 +236,22 @@ def test_approved_result_on_the_applicant_page(citizen, single_version, official
         app = decide(approver, app, element, outcome)
     page = client_for(citizen).get(reverse("intake:detail", args=[app.pk])).content.decode()
     assert "Decision" in page and "《示范省测试条例》第一条" in page
+
+
+def test_pages_have_no_inline_scripts_or_styles(citizen, submitted, officials):
+    pages = [
+        (citizen, reverse("intake:start", args=[submitted.version_id])),
+        (citizen, reverse("intake:detail", args=[submitted.pk])),
+        (citizen, reverse("intake:receipt", args=[submitted.pk])),
+        (citizen, reverse("intake:mine")),
+        (officials["wjw.approver"], reverse("intake:workbench")),
+        (officials["wjw.approver"], reverse("intake:case", args=[submitted.pk])),
+        (officials["wjw.clerk"], reverse("intake:counter")),
+    ]
+    for account, url in pages:
+        response = client_for(account).get(url)
+        html = response.content.decode()
+        assert response.status_code == 200, url
+        assert "<script>" not in html and "style=" not in html and "<style" not in html, url
+        assert response["Cache-Control"] == "no-store" or "no-cache" in response["Cache-Control"]
+        assert submitted.person.id_number not in html, url  # ID numbers masked
