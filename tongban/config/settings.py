@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "tongban.portal",
     "tongban.licences",
     "tongban.exchange",
+    "tongban.instant",
     "tongban.intake",
     "tongban.demo",
     "tongban.ledger",
@@ -193,6 +194,10 @@ TONGBAN_TRUSTED_MEDIATORS = env.networks(os.environ, "TONGBAN_TRUSTED_MEDIATORS"
 TONGBAN_POPULATION_REGISTRY = os.environ.get("TONGBAN_POPULATION_REGISTRY", "").strip() or (
     "population"
 )
+# Instant approval: every registry read of one case must answer within this many seconds, or
+# the case is referred to an official (tongban.instant.inputs).
+TONGBAN_INSTANT_FETCH_TIMEOUT = float(os.environ.get("TONGBAN_INSTANT_FETCH_TIMEOUT", "2") or 2)
+TONGBAN_INSTANT_FETCH_THREADS = 8
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
