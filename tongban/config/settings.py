@@ -196,7 +196,7 @@ TONGBAN_POPULATION_REGISTRY = os.environ.get("TONGBAN_POPULATION_REGISTRY", "").
 )
 # Instant approval: every registry read of one case must answer within this many seconds, or
 # the case is referred to an official (tongban.instant.inputs).
-TONGBAN_INSTANT_FETCH_TIMEOUT = float(os.environ.get("TONGBAN_INSTANT_FETCH_TIMEOUT", "2") or 2)
+TONGBAN_INSTANT_FETCH_TIMEOUT = env.seconds(os.environ, "TONGBAN_INSTANT_FETCH_TIMEOUT", 2.0)
 TONGBAN_INSTANT_FETCH_THREADS = 8
 
 SESSION_COOKIE_HTTPONLY = True
