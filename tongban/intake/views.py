@@ -23,7 +23,7 @@ from tongban.catalog.models import LifeEvent, MatterVersion
 from tongban.core.api import Conflict
 from tongban.core.permissions import allowed
 from tongban.identity.predicates import official_of, person_of
-from tongban.intake import forms, prefill, selectors, services
+from tongban.intake import forms, instant_path, prefill, selectors, services
 from tongban.intake.models import Application, Status, Upload
 from tongban.workflow.models import Task
 from tongban.workflow.xml import InvalidModel
@@ -352,6 +352,8 @@ def _detail_context(request, application):
         else None,
         "may_act": allowed(request.user, "intake.act_as_applicant", application),
         "may_withdraw": application.status in services.TRANSITIONS["withdraw"][0],
+        "explanation": instant_path.explanation_for(application),
+        "official_view": request.user.kind == "official",
     }
 
 
@@ -370,6 +372,8 @@ def receipt(request, pk: int):
             "application": application,
             "receipt": selectors.receipt(application),
             "children": application.children.select_related("version", "department"),
+            "explanation": instant_path.explanation_for(application),
+            "official_view": request.user.kind == "official",
         },
     )
 
