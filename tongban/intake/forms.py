@@ -157,20 +157,27 @@ class CounterForm(forms.Form):
     identity_checked = forms.BooleanField(
         label=_("I checked the applicant's identity document in person."), required=True
     )
-    verify_in_person = forms.BooleanField(
+    verified_document = forms.ChoiceField(
         label=_(
             "Also record this check as the person's identity verification "
             "(L3, in person at the counter)."
         ),
         required=False,
+        widget=forms.Select(attrs={"class": "usa-select"}),
     )
 
     def __init__(self, *args, may_verify: bool = False, **kwargs):
         from tongban.catalog.models import MatterVersion
+        from tongban.identity.models import IdentityVerification
 
         super().__init__(*args, **kwargs)
-        if not may_verify:
-            del self.fields["verify_in_person"]
+        if may_verify:
+            self.fields["verified_document"].choices = [
+                ("", _("Do not record")),
+                *IdentityVerification.Document.choices,
+            ]
+        else:
+            del self.fields["verified_document"]
         self.fields["version"].queryset = MatterVersion.objects.filter(
             status=MatterVersion.Status.PUBLISHED, for_persons=True
         ).order_by("name")

@@ -1287,19 +1287,26 @@ def counter_person(*, actor, id_number: str) -> Person | None:
 
 @transaction.atomic
 def start_at_counter(
-    *, actor, id_number: str, version: MatterVersion, verify_in_person: bool = False
+    *, actor, id_number: str, version: MatterVersion, verified_document: str = ""
 ) -> Application | None:
     """一窗受理: the clerk, having checked the walk-in applicant's identity document in person,
-    starts a draft for them; with `verify_in_person` the check is also recorded as the
-    person's identity verification (L3, method `counter`, `identity.verify_identity`) in the
-    same transaction. None when no one with this ID number is registered."""
+    starts a draft for them. With `verified_document` (the kind of document seen) the check is
+    also recorded as the person's identity verification — L3, method `counter`, through
+    `identity.services.verify_identity` — in the same transaction; a person already at L3 is
+    left as they are. None when no one with this ID number is registered."""
+    from tongban.identity.models import IdentityVerification
     from tongban.identity.services import verify_identity
 
     person = counter_person(actor=actor, id_number=id_number)
     if person is None:
         return None
-    if verify_in_person:
-        verify_identity(actor=actor, person=person, level=Person.Assurance.L3, method="counter")
+    if verified_document and person.assurance < Person.Assurance.L3:
+        verify_identity(
+            actor=actor,
+            person=person,
+            method=IdentityVerification.Method.COUNTER,
+            document=verified_document,
+        )
     return save_draft(actor=actor, version=version, party=person, form_data={})
 
 

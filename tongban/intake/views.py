@@ -587,7 +587,7 @@ def counter(request):
     if not allowed(request.user, "intake.register_at_counter"):
         raise PermissionDenied
     form = forms.CounterForm(
-        request.POST or None, may_verify=allowed(request.user, "identity.verify_identity")
+        request.POST or None, may_verify=allowed(request.user, "identity.verify_at_counter")
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -595,7 +595,7 @@ def counter(request):
                 actor=request.user,
                 id_number=form.cleaned_data["id_number"],
                 version=form.cleaned_data["version"],
-                verify_in_person=form.cleaned_data.get("verify_in_person", False),
+                verified_document=form.cleaned_data.get("verified_document", ""),
             )
             if application is None:
                 form.add_error(
@@ -603,7 +603,7 @@ def counter(request):
                     _("No one with this ID number is registered; register the person first."),
                 )
             else:
-                if form.cleaned_data.get("verify_in_person"):
+                if form.cleaned_data.get("verified_document"):
                     messages.success(request, _("Identity verified in person (L3) recorded."))
                 _prefill(request, application)
                 return redirect("intake:edit", application.pk)
