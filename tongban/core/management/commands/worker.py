@@ -12,7 +12,7 @@ from django.utils import timezone
 from django_tasks_db.management.commands.db_worker import Command as DbWorkerCommand
 
 from tongban.core.periodic import enqueue_due_jobs
-from tongban.core.workers import beat
+from tongban.core.workers import beat, requeue_orphaned_tasks
 
 logger = logging.getLogger("tongban.worker")
 
@@ -41,6 +41,8 @@ class Command(DbWorkerCommand):
             try:
                 close_old_connections()
                 beat(worker_id, started_at)
+                for task_id in requeue_orphaned_tasks():
+                    logger.warning("task of a stopped worker requeued", extra={"task": task_id})
                 enqueue_due_jobs()
             except Exception:
                 logger.exception("heartbeat failed", extra={"worker_id": worker_id})
