@@ -48,7 +48,7 @@ def fresh_caches():
 
 
 @pytest.fixture
-def exchange(people, make_client, grant_for) -> Exchange:
+def exchange(people, make_client, grant_for) -> Exchange:  # noqa: F811
     """A departmental system with a grant on the people registry (calls not started yet)."""
     consumer = make_client("民政局", rate_limit_per_minute=1_000_000)
     grant_for(consumer, people, ["name", "marital_status"])

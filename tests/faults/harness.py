@@ -77,10 +77,12 @@ class Platform:
     folder: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="tongban-faults-")))
 
     def env(self) -> dict:
-        return child_environment({"DATABASE_URL": self.database_url, "TONGBAN_LOG_LEVEL": "WARNING"})
+        return child_environment(
+            {"DATABASE_URL": self.database_url, "TONGBAN_LOG_LEVEL": "WARNING"}
+        )
 
     def _output(self, name: str):
-        return open(self.folder / f"{name}.log", "ab")  # noqa: SIM115 (the child keeps it)
+        return open(self.folder / f"{name}.log", "ab")
 
     def start_web(self) -> Web:
         port = free_port()
@@ -342,8 +344,9 @@ def assert_sealed_exactly_once(*, timeout: float = 60) -> None:
     assert indexes == list(range(len(indexes))), "the log has a gap"
     # Every batch committed whole: the newest checkpoint covers every entry ...
     wait_for(
-        lambda: Checkpoint.objects.order_by("-tree_size").first().tree_size
-        == Entry.objects.count(),
+        lambda: (
+            Checkpoint.objects.order_by("-tree_size").first().tree_size == Entry.objects.count()
+        ),
         timeout=timeout,
         what="a checkpoint for every entry",
     )
