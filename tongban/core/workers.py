@@ -54,3 +54,20 @@ def requeue_orphaned_tasks() -> list[str]:
         ):
             requeued.append(str(task_id))
     return requeued
+
+
+def requeue_own_tasks(worker_id: str) -> list[str]:
+    """Hand back the tasks this worker claimed and could not finish (the database went away
+    while it ran one, so neither its result nor its failure could be written)."""
+    from django_tasks_db.models import DBTaskResult
+
+    requeued = []
+    for task_id, worker_ids in DBTaskResult.objects.filter(status="RUNNING").values_list(
+        "id", "worker_ids"
+    ):
+        if worker_ids and worker_ids[-1] == worker_id:
+            DBTaskResult.objects.filter(id=task_id, status="RUNNING").update(
+                status="READY", started_at=None
+            )
+            requeued.append(str(task_id))
+    return requeued
