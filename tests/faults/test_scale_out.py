@@ -91,6 +91,6 @@ def test_two_servers_two_workers_one_database(exchange, demo_catalogue):
             }, steps
         assert all(c.status == c.expected for c in exchange.calls)
         assert_access_log_complete(exchange.calls)
-        assert_sealed_exactly_once()
+        assert_sealed_exactly_once(cli=True)
         assert running.running(), running.output()
     assert_no_task_lost()

