@@ -53,3 +53,33 @@ def exchange(people, make_client, grant_for) -> Exchange:  # noqa: F811
     consumer = make_client("民政局", rate_limit_per_minute=1_000_000)
     grant_for(consumer, people, ["name", "marital_status"])
     return Exchange(consumer, ZHANG)
+
+
+PASSWORD = "a-long-password-1"
+
+
+@pytest.fixture
+def applicants(demo_accounts):
+    """`applicants(n)`: n demo citizens (password PASSWORD, hashed as the servers check it)
+    and a published single-department matter whose materials are all optional."""
+    from tests.exchange.conftest import calendar_ahead
+    from tests.faults.harness import Applicant
+    from tests.intake.conftest import make_version, person_account
+    from tongban.core.models import Department
+    from tongban.demo import people as demo_people
+
+    calendar_ahead()
+    version = make_version(Department.objects.get(short_name="卫生健康委员会"))
+    version.materials.update(necessity="optional")
+
+    def make(count: int) -> list[Applicant]:
+        made = []
+        for demo in [p for p in demo_people.PEOPLE if p.phone][:count]:
+            account = person_account(demo.key)
+            account.set_password(PASSWORD)
+            account.save(update_fields=["password"])
+            made.append(Applicant(demo.phone, PASSWORD, version.pk))
+        assert len(made) == count
+        return made
+
+    return make

@@ -6,6 +6,7 @@ Everything listens on loopback only. Every wait is bounded."""
 import base64
 import contextlib
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -417,3 +418,102 @@ def postgres_accepts() -> bool:
 def the_cluster() -> tuple[str, str]:
     version = sorted(os.listdir("/etc/postgresql"))[-1]
     return version, "main"
+
+
+# -- submissions: a citizen signed in on a server, applying through the API --------------------
+
+CSRF_FIELD = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+
+
+@dataclass
+class Submission:
+    key: str
+    status: int | None  # None: no answer
+    number: str = ""
+    application_id: int | None = None
+
+
+class Applicant:
+    """A citizen with a browser session (signed in through the HTML form on one server; the
+    session is in the database, so it works on every server) submitting applications through
+    `/api/v1/applications/` with an `Idempotency-Key`."""
+
+    def __init__(self, login: str, password: str, version_id: int):
+        self.login, self.password, self.version_id = login, password, version_id
+        self.session = requests.Session()
+        self.submissions: list[Submission] = []
+        self.lock = threading.Lock()
+
+    def sign_in(self, base: str) -> None:
+        form = self.session.get(base + "/account/login/", timeout=30)
+        token = CSRF_FIELD.search(form.text).group(1)
+        answer = self.session.post(
+            base + "/account/login/",
+            data={"csrfmiddlewaretoken": token, "username": self.login, "password": self.password},
+            timeout=60,
+            allow_redirects=False,
+        )
+        assert answer.status_code == 302, answer.text[-2000:]
+
+    def submit(self, base: str, key: str | None = None, *, timeout: float = 30) -> Submission:
+        key = key or f"fault-{uuid.uuid4().hex}"
+        try:
+            answer = self.session.post(
+                base + "/api/v1/applications/",
+                json={
+                    "version_id": self.version_id,
+                    "form": {"child_name": "张小宝", "child_gender": "男"},
+                },
+                headers={
+                    "Idempotency-Key": key,
+                    "X-CSRFToken": self.session.cookies.get("csrftoken", ""),
+                },
+                timeout=timeout,
+            )
+            body = answer.json() if answer.status_code == 201 else {}
+            submission = Submission(key, answer.status_code, body.get("number", ""), body.get("id"))
+        except requests.RequestException:
+            submission = Submission(key, None)
+        with self.lock:
+            self.submissions.append(submission)
+        return submission
+
+
+def assert_applications_exactly_once(submissions: list[Submission]) -> None:
+    """Every application that got a receipt (201 with its number) exists exactly once, under
+    its key; a key whose call got no answer has at most one application; every submitted
+    application's workflow is running with an open step, its one `submitted` event and its
+    applicant's one `submitted` message (none lost, none twice)."""
+    from tongban.core.models import Event
+    from tongban.intake.models import Application, Message, SubmissionKey
+    from tongban.intake.selectors import tasks_of
+    from tongban.workflow.models import ProcessInstance, Task
+
+    answered = [s for s in submissions if s.status is not None]
+    assert [s for s in answered if s.status >= 500] == [], "a submission answered with an error"
+    assert [s.status for s in answered if s.status != 201] == []
+    for submission in answered:
+        assert submission.number, submission
+        found = Application.objects.filter(number=submission.number)
+        assert [a.pk for a in found] == [submission.application_id]
+        assert SubmissionKey.objects.filter(key=submission.key).count() == 1
+    for submission in submissions:
+        assert SubmissionKey.objects.filter(key=submission.key).count() <= 1
+    submitted = Application.objects.exclude(number="")
+    assert submitted.count() == SubmissionKey.objects.count()
+    assert submitted.values("number").distinct().count() == submitted.count()
+    for application in submitted:
+        subject = {"subject_type": "intake.application", "subject_id": str(application.pk)}
+        assert ProcessInstance.objects.filter(**subject).count() == 1, application.number
+        assert any(
+            t.status in (Task.Status.OPEN, Task.Status.CLAIMED) for t in tasks_of(application)
+        ), f"{application.number}: the workflow did not resume"
+        assert Event.objects.filter(kind="intake.application.submitted", **subject).count() == 1
+        assert (
+            Message.objects.filter(application=application, kind="submitted")
+            .values("account")
+            .distinct()
+            .count()
+            == Message.objects.filter(application=application, kind="submitted").count()
+            >= 1
+        ), f"{application.number}: a receipt message lost or duplicated"
