@@ -9,30 +9,19 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 import requests
 
-from tests.exchange.conftest import LI, WANG, ZHANG
+from tests.faults.conftest import PASSWORD
 from tests.faults.harness import (
     assert_access_log_complete,
+    assert_applications_exactly_once,
     assert_no_task_lost,
     assert_sealed_exactly_once,
     database_url,
     platform,
 )
-from tongban.identity.models import Account, Person
 
 pytestmark = [pytest.mark.faults, pytest.mark.django_db(transaction=True)]
 
-PASSWORD = "a-long-password-1"
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
-
-
-def citizen(number: str, name: str, login: str) -> str:
-    account = Account.objects.create_user(
-        login, PASSWORD, kind=Account.Kind.PERSON, display_name=name
-    )
-    person = Person(account=account, real_name=name, id_number=number)
-    person.clean()
-    person.save()
-    return login
 
 
 def journey(first: str, second: str, login: str) -> list[tuple[str, int]]:
@@ -63,11 +52,9 @@ def journey(first: str, second: str, login: str) -> list[tuple[str, int]]:
     return seen
 
 
-def test_two_servers_two_workers_one_database(exchange, demo_catalogue):
-    logins = [
-        citizen(number, name, f"citizen-{i}")
-        for i, (number, name) in enumerate(((ZHANG, "张伟"), (LI, "李娜"), (WANG, "王芳")))
-    ]
+def test_two_servers_two_workers_one_database(exchange, demo_catalogue, applicants):
+    citizens = applicants(3)
+    logins = [c.login for c in citizens]
     with platform(database_url(), webs=2, workers=2, web_workers=1, threads=4) as running:
         bases = [web.base for web in running.webs]
         exchange.fetch_token(bases[0])  # a token from one server works on the other
@@ -78,6 +65,14 @@ def test_two_servers_two_workers_one_database(exchange, demo_catalogue):
                 )
             )
         exchange.run(bases, 120, concurrency=6)
+        # Applications: signed in on one server, submitted through both, a retry on the
+        # other server with the same key returning the same application.
+        for i, applicant in enumerate(citizens[:2]):
+            applicant.sign_in(bases[i % 2])
+            for n in range(4):
+                first = applicant.submit(bases[n % 2])
+                again = applicant.submit(bases[(n + 1) % 2], key=first.key)
+                assert (again.status, again.number) == (201, first.number)
         for steps in journeys:
             assert dict(steps) == {
                 "GET /": 200,
@@ -91,6 +86,7 @@ def test_two_servers_two_workers_one_database(exchange, demo_catalogue):
             }, steps
         assert all(c.status == c.expected for c in exchange.calls)
         assert_access_log_complete(exchange.calls)
+        assert_applications_exactly_once([s for c in citizens for s in c.submissions])
         assert_sealed_exactly_once(cli=True)
         assert running.running(), running.output()
     assert_no_task_lost()
