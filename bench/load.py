@@ -4,12 +4,15 @@ One platform as `tongban serve` runs it (gunicorn, 2 web workers × 4 threads, 1
 on a fresh seeded database. Virtual users loop over a mixed journey:
 
 - a citizen: home, browse the catalogue, a service guide, sign in (argon2), personal centre,
-  wallet, data-usage page, sign out;
+  wallet, data-usage page, apply (draft, upload the required materials, submit with an
+  Idempotency-Key), sign out;
+- an official (signed in once with password and second factor): accepts the application just
+  submitted (the case's steps, then the decision on the acceptance step);
 - a departmental system: exchange lookups (OAuth 2 client credentials, grant, access log);
 - anyone: ledger size, an inclusion proof, the verify page of one record.
 
-Submissions, instant approval and official decisions join the mix once those apps exist
-(`JOURNEY_PARTS` names what ran). Concurrency rises step by step (each step
+Instant approval (秒批) joins the mix once that app is on this branch (`JOURNEY_PARTS` names
+what ran). Concurrency rises step by step (each step
 `TONGBAN_LOAD_STEP_SECONDS`, default 8 s) until p95 > 1 s, with hard caps on steps, requests
 and time. Printed per step: requests/s, p50/p95/p99, errors; then the knee (requests/s where
 p95 crosses 250 ms, interpolated between steps), the error rate below the knee (must be 0) and
@@ -26,12 +29,15 @@ import subprocess
 import sys
 import threading
 import time
+import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import requests
 
 from bench.common import ROOT, Figures, child_env, database, databases, free_port, tongban
+from bench.submit_and_approve import MATTER, PDF, official_session
+from bench.submit_and_approve import SETUP as APPLY_SETUP
 
 STEP_SECONDS = float(os.environ.get("TONGBAN_LOAD_STEP_SECONDS", "8"))
 CONCURRENCY_STEPS = (1, 2, 4, 8, 12, 16, 24, 32, 48, 64)
@@ -40,7 +46,17 @@ MAX_SECONDS = float(os.environ.get("TONGBAN_LOAD_MAX_SECONDS", "180"))
 KNEE_MS = 250.0
 STOP_MS = 1000.0
 WEB_WORKERS, THREADS, TASK_WORKERS = 2, 4, 1
-JOURNEY_PARTS = ["browse", "sign-in", "personal centre", "wallet", "exchange", "ledger proofs"]
+JOURNEY_PARTS = [
+    "browse",
+    "sign-in",
+    "personal centre",
+    "wallet",
+    "submit",
+    "official decision",
+    "exchange",
+    "ledger proofs",
+]
+OFFICIAL = "wjw.approver"  # 卫生健康委员会 leads 出生医学证明签发 (bench/submit_and_approve.py)
 
 SETUP = """
 import json
@@ -176,18 +192,21 @@ class Recorder:
 class Journey:
     """What one virtual user does, again and again."""
 
-    def __init__(self, base: str, data: dict, token: str, tree_size: int):
+    def __init__(self, base: str, data: dict, token: str, tree_size: int, officials: list):
         self.base, self.data, self.token, self.tree_size = base, data, token, tree_size
+        self.officials = officials
 
     def run(self, user: int, recorder: Recorder, until: float) -> None:
         rng = random.Random(user)
         while time.monotonic() < until:
-            self.citizen(rng, recorder)
+            submitted = self.citizen(rng, recorder)
+            if submitted:
+                self.decide(self.officials[user % len(self.officials)], submitted, recorder)
             for _ in range(4):
                 self.exchange(rng, recorder)
             self.ledger(rng, recorder)
 
-    def citizen(self, rng: random.Random, rec: Recorder) -> None:
+    def citizen(self, rng: random.Random, rec: Recorder) -> int | None:
         session, base, data = requests.Session(), self.base, self.data
         redirect = {"allow_redirects": False, "timeout": 30}
         rec.timed("home", lambda: session.get(base + "/", **redirect))
@@ -215,6 +234,7 @@ class Journey:
         rec.timed("personal centre", lambda: session.get(base + "/me/", **redirect))
         rec.timed("wallet", lambda: session.get(base + "/licences/", **redirect))
         rec.timed("data usage", lambda: session.get(base + "/me/data-usage/", **redirect))
+        submitted = self.apply(session, rec)
         csrf = session.cookies.get("csrftoken", "")
         rec.timed(
             "sign out",
@@ -222,6 +242,80 @@ class Journey:
                 base + "/account/logout/", data={"csrfmiddlewaretoken": csrf}, **redirect
             ),
             ok=lambda r: r.status_code in (200, 302),
+        )
+        return submitted
+
+    def apply(self, session: requests.Session, rec: Recorder) -> int | None:
+        """Draft, the required materials, submit: returns the application's id."""
+        base, apply = self.base, self.data["apply"]
+
+        def headers(**extra):
+            return {"X-CSRFToken": session.cookies.get("csrftoken", ""), **extra}
+
+        draft = rec.timed(
+            "draft",
+            lambda: session.post(
+                base + "/api/v1/applications/",
+                json={"version_id": apply["version"], "form": apply["answers"]},
+                headers=headers(),
+                timeout=30,
+            ),
+        )
+        if draft is None or draft.status_code != 201:
+            return None
+        pk = draft.json()["id"]
+        for code in apply["materials"]:
+            rec.timed(
+                "upload",
+                lambda code=code: session.post(
+                    f"{base}/api/v1/applications/{pk}/materials",
+                    data={"material": code},
+                    files={"file": ("scan.pdf", PDF, "application/pdf")},
+                    headers=headers(),
+                    timeout=30,
+                ),
+            )
+        key = uuid.uuid4().hex
+        answer = rec.timed(
+            "submit",
+            lambda: session.post(
+                f"{base}/api/v1/applications/{pk}/submit",
+                headers=headers(**{"Idempotency-Key": key}),
+                timeout=30,
+            ),
+        )
+        return pk if answer is not None and answer.status_code == 200 else None
+
+    def decide(self, official: requests.Session, pk: int, rec: Recorder) -> None:
+        """The lead department's official accepts the case (受理): a decision on its first step."""
+        base = self.base
+        tasks = rec.timed(
+            "case steps",
+            lambda: official.get(f"{base}/api/v1/applications/{pk}/tasks", timeout=30),
+        )
+        if tasks is None or tasks.status_code != 200:
+            return
+        open_steps = [
+            t for t in tasks.json() if t["step"] == "accept" and t["status"] in ("open", "claimed")
+        ]
+        if not open_steps:
+            with rec.lock:
+                rec.errors["no accept step"] = rec.errors.get("no accept step", 0) + 1
+            return
+        step = open_steps[0]
+        rec.timed(
+            "decision",
+            lambda: official.post(
+                f"{base}/api/v1/applications/{pk}/tasks/{step['id']}/decide",
+                json={
+                    "outcome": "accept",
+                    "reasons": "材料齐全，符合法定形式。",
+                    "legal_basis": "《母婴保健法》第二十三条",
+                    "version": step["version"],
+                },
+                headers={"X-CSRFToken": official.cookies.get("csrftoken", "")},
+                timeout=30,
+            ),
         )
 
     def exchange(self, rng: random.Random, rec: Recorder) -> None:
@@ -287,13 +381,18 @@ def knee(steps: list[Figures]) -> tuple[float | None, int]:
 def measure(kind: str) -> dict:
     with database(kind) as url:
         data = json.loads(tongban(url, "shell", "-c", SETUP).strip().splitlines()[-1])
+        data["apply"] = json.loads(
+            tongban(url, "shell", "-c", APPLY_SETUP % MATTER).strip().splitlines()[-1]
+        )
         tongban(url, "ledger", "seal")
         platform = start(url)
         try:
             base = platform.base
             token = client_token(base, data)
             tree_size = requests.get(base + "/api/v1/ledger/log", timeout=30).json()["tree_size"]
-            journey = Journey(base, data, token, tree_size)
+            # One official session per recovery code (each code signs in once).
+            officials = [official_session(base, OFFICIAL, index) for index in range(5)]
+            journey = Journey(base, data, token, tree_size, officials)
             Journey.run(journey, 0, Recorder(), time.monotonic() + 2)  # warm-up
             steps: list[Figures] = []
             memory: dict[str, float] = {}
