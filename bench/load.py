@@ -40,7 +40,7 @@ from bench.submit_and_approve import MATTER, PDF, official_session
 from bench.submit_and_approve import SETUP as APPLY_SETUP
 
 STEP_SECONDS = float(os.environ.get("TONGBAN_LOAD_STEP_SECONDS", "8"))
-CONCURRENCY_STEPS = (1, 2, 4, 8, 12, 16, 24, 32, 48, 64)
+CONCURRENCY_STEPS = (1, 2, 3, 4, 6, 8, 12, 16, 24, 32, 48, 64)
 MAX_REQUESTS = int(os.environ.get("TONGBAN_LOAD_MAX_REQUESTS", "40000"))
 MAX_SECONDS = float(os.environ.get("TONGBAN_LOAD_MAX_SECONDS", "180"))
 KNEE_MS = 250.0
@@ -66,17 +66,27 @@ from tongban.demo import people
 from tongban.demo.accounts import DEMO_PASSWORD
 from tongban.demo.city import department_code
 from tongban.demo.registries import SYSTEMS, client_secret, mediator_id
-from tongban.exchange.models import SystemClient
+from tongban.exchange.models import Record, Registry, SystemClient, subject_index
 
+population = Registry.objects.get(code="population")
 civil = Department.objects.get(credit_code=department_code("民政局"))
 mediator = mediator_id(civil, SYSTEMS["民政局"][0])
 client = SystemClient.objects.get(mediator_id=mediator)
 SystemClient.objects.filter(pk=client.pk).update(rate_limit_per_minute=10**7)  # bench only
-services = [str(v.service_id) for v in MatterVersion.objects.filter(status="published")[:20]]
+services = [
+    str(v.matter.service_id)
+    for v in MatterVersion.objects.filter(status="published").select_related("matter")[:20]
+]
 print(json.dumps({
     "client_id": client.application.client_id,
     "secret": client_secret(mediator),
-    "subjects": [p.id_number for p in people.PEOPLE[:10]],
+    "subjects": [
+        p.id_number
+        for p in people.PEOPLE
+        if Record.objects.filter(
+            registry=population, subject_index=subject_index(population.subject_kind, p.id_number)
+        ).exists()
+    ][:10],
     "logins": [p.phone for p in people.PEOPLE if p.phone][:10],
     "password": DEMO_PASSWORD,
     "services": services,
@@ -115,7 +125,8 @@ def rss_mib(pid: int) -> float:
 
 def start(url: str) -> Platform:
     port = free_port()
-    env = child_env(url)
+    # E-mails go nowhere (the console backend would print every one); workers stay quiet.
+    env = {**child_env(url), "EMAIL_BACKEND": "django.core.mail.backends.dummy.EmailBackend"}
     platform = Platform(f"http://127.0.0.1:{port}")
     platform.processes["gunicorn master"] = subprocess.Popen(
         [
@@ -141,6 +152,7 @@ def start(url: str) -> Platform:
             [sys.executable, "-m", "tongban.manage", "worker", "--interval", "0.5"],
             cwd=ROOT,
             env=env,
+            stdout=subprocess.DEVNULL,
         )
     deadline = time.monotonic() + 60
     while True:

@@ -79,6 +79,7 @@ def applicants(demo_accounts):
             account.set_password(PASSWORD)
             account.save(update_fields=["password"])
             made.append(Applicant(demo.phone, PASSWORD, version.pk))
+            made[-1].account = account
         assert len(made) == count
         return made
 

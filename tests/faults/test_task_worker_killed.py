@@ -90,3 +90,66 @@ def test_killing_the_worker_mid_batch_seals_every_event_once():
             what="every claimed task finished",
         )
     assert_no_task_lost()
+
+
+def deadline_warnings() -> int:
+    with psycopg.connect(database_url(), autocommit=True) as probe:
+        return probe.execute(
+            f"SELECT count(*) FROM {Event._meta.db_table} "  # noqa: S608
+            "WHERE kind = 'intake.application.deadline_warning'"
+        ).fetchone()[0]
+
+
+def test_killing_the_worker_mid_notifications_loses_and_doubles_none(applicants):
+    """The worker sends deadline warnings (a message to each approver, an event, the case
+    marked — one transaction per case) and is killed half-way: its task is handed back, the
+    rest are warned, none twice."""
+    from tongban.catalog.models import MatterVersion
+    from tongban.intake import services
+    from tongban.intake.models import Application, Message
+
+    (applicant,) = applicants(1)
+    first = services.apply(
+        actor=applicant.account,
+        version=MatterVersion.objects.get(pk=applicant.version_id),
+        form_data={"child_name": "张小宝", "child_gender": "男"},
+        idempotency_key="deadline-template",
+    ).application
+    copies = []
+    for i in range(399):  # more cases due today, copied from the real one
+        copy = Application.objects.get(pk=first.pk)
+        copy.pk = copy.id = None
+        copy.number = f"{first.number[:-6]}{i:06d}"
+        copies.append(copy)
+    Application.objects.bulk_create(copies)
+    cases = Application.objects.exclude(number="")
+    cases.update(due_on=timezone.localdate(), warned_on=None, escalated_on=None)
+    total = cases.count()
+    assert total == 400
+    with platform(database_url(), webs=0, workers=0) as running:
+        worker = running.start_worker(wait=False)  # its first heartbeat enqueues the job
+        wait_for(lambda: deadline_warnings() > 0, timeout=60, step=0.005, what="warnings sent")
+        warned = deadline_warnings()
+        os.kill(running.workers[worker].pid, signal.SIGKILL)
+        running.kill_worker(worker)
+        assert 0 < warned < total, "the run ended before the worker could be killed"
+        an_hour_ago = timezone.now() - datetime.timedelta(hours=1)
+        WorkerHeartbeat.objects.update(last_seen=an_hour_ago)
+        DBTaskResult.objects.filter(status="RUNNING").update(started_at=an_hour_ago)
+        running.start_worker()
+        wait_for(
+            lambda: deadline_warnings() >= total, timeout=60, step=0.2, what="every case warned"
+        )
+        wait_for(
+            lambda: not DBTaskResult.objects.filter(status__in=["READY", "RUNNING"]).exists(),
+            timeout=30,
+            what="every claimed task finished",
+        )
+    assert deadline_warnings() == total
+    per_case = Message.objects.filter(kind="deadline_warning").values("application").distinct()
+    assert per_case.count() == total
+    approvers = Message.objects.filter(kind="deadline_warning", application=first).count()
+    assert approvers >= 1
+    assert Message.objects.filter(kind="deadline_warning").count() == total * approvers
+    assert not Application.objects.filter(warned_on__isnull=True).exclude(number="").exists()
+    assert_no_task_lost()
