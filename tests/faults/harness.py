@@ -432,6 +432,10 @@ class Submission:
     number: str = ""
     application_id: int | None = None
 
+    def _replace_unanswered(self) -> "Submission":
+        """Answered 503 (database unavailable): nothing was written, as good as no answer."""
+        return Submission(self.key, None)
+
 
 class Applicant:
     """A citizen with a browser session (signed in through the HTML form on one server; the

@@ -7,6 +7,7 @@ event is sealed exactly once afterwards.
 Other sessions share this PostgreSQL server: the test restarts it once."""
 
 import subprocess
+import threading
 import time
 
 import pytest
@@ -14,6 +15,7 @@ import requests
 
 from tests.faults.harness import (
     assert_access_log_complete,
+    assert_applications_exactly_once,
     assert_no_task_lost,
     assert_sealed_exactly_once,
     database_url,
@@ -37,11 +39,26 @@ def restart_postgres() -> None:
     )
 
 
-def test_the_platform_rides_out_a_postgres_restart(exchange):
+def test_the_platform_rides_out_a_postgres_restart(exchange, applicants):
+    citizens = applicants(2)
     with platform(database_url(), web_workers=2, threads=4) as running:
         web = running.webs[0]
         exchange.fetch_token(web.base)
-        with exchange.background([web.base], concurrency=4):
+        for citizen in citizens:
+            citizen.sign_in(web.base)
+        stop = threading.Event()
+
+        def keep_applying(citizen):
+            while not stop.is_set():
+                submission = citizen.submit(web.base, timeout=15)
+                while submission.status in (None, 503) and not stop.is_set():
+                    time.sleep(0.5)  # retry with the same key until answered
+                    submission = citizen.submit(web.base, key=submission.key, timeout=15)
+
+        appliers = [threading.Thread(target=keep_applying, args=(c,)) for c in citizens]
+        for thread in appliers:
+            thread.start()
+        with exchange.background([web.base], concurrency=3):
             wait_for(lambda: len(exchange.calls) >= 30, timeout=30, what="calls flowing")
             restart_postgres()
             reconnect()
@@ -54,6 +71,9 @@ def test_the_platform_rides_out_a_postgres_restart(exchange):
                 what="calls succeed again",
             )
             time.sleep(1)
+        stop.set()
+        for thread in appliers:
+            thread.join(timeout=60)
         assert running.running(), "a process died with the database:\n" + running.output()
         after = exchange.run([web.base], 12, concurrency=4, start=10_000)
         assert [c.status for c in after] == [c.expected for c in after], running.output()
@@ -70,5 +90,12 @@ def test_the_platform_rides_out_a_postgres_restart(exchange):
             c._replace_unanswered() for c in outage
         ]
         assert_access_log_complete(exchange.calls)
+        submissions = [s for c in citizens for s in c.submissions]
+        assert {s.status for s in submissions} <= {201, 503, None}
+        assert_applications_exactly_once(
+            [s for s in submissions if s.status == 201]
+            + [s._replace_unanswered() for s in submissions if s.status != 201]
+        )
+        assert citizens[0].submit(web.base).status == 201
         assert_sealed_exactly_once()
     assert_no_task_lost()
