@@ -153,6 +153,7 @@ def start(url: str) -> Platform:
             cwd=ROOT,
             env=env,
             stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
         )
     deadline = time.monotonic() + 60
     while True:
