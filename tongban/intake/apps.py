@@ -12,8 +12,13 @@ class IntakeConfig(AppConfig):
     def ready(self) -> None:
         from tongban.core.periodic import register_periodic_job
         from tongban.intake import policies  # noqa: F401  (registers the rules)
-        from tongban.intake.tasks import watch_deadlines
+        from tongban.intake.tasks import start_undecided_reviews, watch_deadlines
 
         register_periodic_job(
             "intake.watch_deadlines", every=datetime.timedelta(minutes=15), task=watch_deadlines
+        )
+        register_periodic_job(
+            "intake.start_undecided_reviews",
+            every=datetime.timedelta(minutes=1),
+            task=start_undecided_reviews,
         )

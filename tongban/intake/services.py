@@ -33,7 +33,7 @@ from tongban.core.identifiers import birth_date
 from tongban.core.permissions import NotPermitted, allowed, require
 from tongban.identity.models import Account, Business, Person, Role
 from tongban.identity.predicates import official_of, person_of
-from tongban.intake import notifications
+from tongban.intake import instant_path, notifications
 from tongban.intake.models import (
     ACTIVE,
     DECIDED,
@@ -481,6 +481,8 @@ def after_submission(application: Application, actor) -> None:
     Instant approval (秒批, issue 9) hooks in here: a step that decides the application moves
     it out of `submitted`, and then no review process is started."""
     if application.status == Status.SUBMITTED and application.version_id:
+        if instant_path.defers(application):
+            return  # decided after the commit, or the review starts then (instant_path)
         start_review(application, actor)
 
 
@@ -513,8 +515,21 @@ def notifications_for_department(application: Application, kind: str) -> None:
     )
 
 
-@transaction.atomic
 def submit_application(*, actor, application: Application, idempotency_key: str) -> Submission:
+    """Submit a draft (see `_submit_application`), then, for an instant-capable matter, decide
+    it by its rules in the same request (秒批, `tongban.intake.instant_path`): the submission
+    has committed first, so the case is never lost; the registries are read outside any
+    transaction. The returned application shows the outcome."""
+    submission = _submit_application(
+        actor=actor, application=application, idempotency_key=idempotency_key
+    )
+    if submission.created:
+        instant_path.decide_instantly(application=submission.application)
+    return submission
+
+
+@transaction.atomic
+def _submit_application(*, actor, application: Application, idempotency_key: str) -> Submission:
     """Submit a draft (提交): answers and required materials are checked, the application gets
     its number (办件编号) and due date, and the review process starts.
 
@@ -655,12 +670,13 @@ def apply(
                 party=party,
             )
             _attach_documents(draft, documents or [], actor)
-            submission = submit_application(actor=actor, application=draft, idempotency_key=key)
+            submission = _submit_application(actor=actor, application=draft, idempotency_key=key)
             if not submission.created:
                 raise _Retry(submission)  # a duplicate won the race: drop this draft
-            return submission
     except _Retry as retry:
         return retry.submission
+    instant_path.decide_instantly(application=submission.application)
+    return submission
 
 
 # -- officials' steps -------------------------------------------------------------------------

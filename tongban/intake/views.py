@@ -22,7 +22,7 @@ from tongban.catalog.models import LifeEvent, MatterVersion
 from tongban.core.api import Conflict
 from tongban.core.permissions import allowed
 from tongban.identity.predicates import official_of, person_of
-from tongban.intake import forms, selectors, services
+from tongban.intake import forms, instant_path, selectors, services
 from tongban.intake.models import Application, Status, Upload
 from tongban.workflow.models import Task
 from tongban.workflow.xml import InvalidModel
@@ -312,6 +312,8 @@ def _detail_context(request, application):
         else None,
         "may_act": allowed(request.user, "intake.act_as_applicant", application),
         "may_withdraw": application.status in services.TRANSITIONS["withdraw"][0],
+        "explanation": instant_path.explanation_for(application),
+        "official_view": request.user.kind == "official",
     }
 
 
@@ -330,6 +332,8 @@ def receipt(request, pk: int):
             "application": application,
             "receipt": selectors.receipt(application),
             "children": application.children.select_related("version", "department"),
+            "explanation": instant_path.explanation_for(application),
+            "official_view": request.user.kind == "official",
         },
     )
 
