@@ -11,9 +11,10 @@ on a fresh seeded database. Virtual users loop over a mixed journey:
 - a departmental system: exchange lookups (OAuth 2 client credentials, grant, access log);
 - anyone: ledger size, an inclusion proof, the verify page of one record.
 
-Instant approval (秒批) joins the mix once that app is on this branch (`JOURNEY_PARTS` names
-what ran). Concurrency rises step by step (each step
-`TONGBAN_LOAD_STEP_SECONDS`, default 8 s) until p95 > 1 s, with hard caps on steps, requests
+- an elderly citizen (signed in once per virtual user) applying for a matter decided at
+  submission (秒批, 老年人优待证: draft, photo, submit → approved with its e-licence).
+
+Concurrency rises step by step (each step `TONGBAN_LOAD_STEP_SECONDS`, default 8 s) until p95 > 1 s, with hard caps on steps, requests
 and time. Printed per step: requests/s, p50/p95/p99, errors; then the knee (requests/s where
 p95 crosses 250 ms, interpolated between steps), the error rate below the knee (must be 0) and
 the largest resident memory (RSS, from /proc) of every process.
@@ -36,6 +37,7 @@ from pathlib import Path
 import requests
 
 from bench.common import ROOT, Figures, child_env, database, databases, free_port, tongban
+from bench.instant_approval import PNG
 from bench.submit_and_approve import MATTER, PDF, official_session
 from bench.submit_and_approve import SETUP as APPLY_SETUP
 
@@ -53,6 +55,7 @@ JOURNEY_PARTS = [
     "wallet",
     "submit",
     "official decision",
+    "instant approval",
     "exchange",
     "ledger proofs",
 ]
@@ -77,7 +80,15 @@ services = [
     str(v.matter.service_id)
     for v in MatterVersion.objects.filter(status="published").select_related("matter")[:20]
 ]
+elder = people.person("wangxiuying")  # 秒批: 老年人优待证 (bench/instant_approval.py)
+instant = MatterVersion.objects.filter(name="老年人优待证办理", status="published").first()
 print(json.dumps({
+    "instant": instant and {
+        "login": elder.phone,
+        "version": instant.pk,
+        "form": {"applicant_name": elder.name, "applicant_id_number": elder.id_number,
+                 "card": "仅电子证", "mobile": elder.phone, "address": elder.address},
+    },
     "client_id": client.application.client_id,
     "secret": client_secret(mediator),
     "subjects": [
@@ -211,7 +222,10 @@ class Journey:
 
     def run(self, user: int, recorder: Recorder, until: float) -> None:
         rng = random.Random(user)
+        elder = self.sign_in_elder(recorder) if self.data.get("instant") else None
         while time.monotonic() < until:
+            if elder is not None:
+                self.instant(elder, recorder)
             submitted = self.citizen(rng, recorder)
             if submitted:
                 self.decide(self.officials[user % len(self.officials)], submitted, recorder)
@@ -329,6 +343,64 @@ class Journey:
                 headers={"X-CSRFToken": official.cookies.get("csrftoken", "")},
                 timeout=30,
             ),
+        )
+
+    def sign_in_elder(self, rec: Recorder) -> requests.Session | None:
+        session, base = requests.Session(), self.base
+        form = rec.timed("login form", lambda: session.get(base + "/account/login/", timeout=30))
+        if form is None or not CSRF.search(form.text):
+            return None
+        answer = rec.timed(
+            "sign in",
+            lambda: session.post(
+                base + "/account/login/",
+                data={
+                    "csrfmiddlewaretoken": CSRF.search(form.text).group(1),
+                    "username": self.data["instant"]["login"],
+                    "password": self.data["password"],
+                },
+                allow_redirects=False,
+                timeout=30,
+            ),
+            ok=lambda r: r.status_code == 302,
+        )
+        return session if answer is not None and answer.status_code == 302 else None
+
+    def instant(self, session: requests.Session, rec: Recorder) -> None:
+        """Draft, photo, submit: decided at submission (approved, with its e-licence)."""
+        base, setup = self.base, self.data["instant"]
+        headers = {"X-CSRFToken": session.cookies.get("csrftoken", "")}
+        draft = rec.timed(
+            "instant draft",
+            lambda: session.post(
+                base + "/api/v1/applications/",
+                json={"version_id": setup["version"], "form": setup["form"]},
+                headers=headers,
+                timeout=30,
+            ),
+        )
+        if draft is None or draft.status_code != 201:
+            return
+        pk = draft.json()["id"]
+        rec.timed(
+            "instant photo",
+            lambda: session.post(
+                f"{base}/api/v1/applications/{pk}/materials",
+                data={"material": "photo"},
+                files={"file": ("photo.png", PNG, "image/png")},
+                headers=headers,
+                timeout=30,
+            ),
+        )
+        key = uuid.uuid4().hex
+        rec.timed(
+            "instant submit",
+            lambda: session.post(
+                f"{base}/api/v1/applications/{pk}/submit",
+                headers={**headers, "Idempotency-Key": key},
+                timeout=60,
+            ),
+            ok=lambda r: r.status_code == 200 and r.json().get("status") == "approved",
         )
 
     def exchange(self, rng: random.Random, rec: Recorder) -> None:
