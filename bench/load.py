@@ -8,16 +8,16 @@ on a fresh seeded database. Virtual users loop over a mixed journey:
   Idempotency-Key), sign out;
 - an official (signed in once with password and second factor): accepts the application just
   submitted (the case's steps, then the decision on the acceptance step);
+- an elderly citizen (signed in once per virtual user) applying for a matter decided at
+  submission (秒批, 老年人优待证: draft, photo, submit → approved with its e-licence);
 - a departmental system: exchange lookups (OAuth 2 client credentials, grant, access log);
 - anyone: ledger size, an inclusion proof, the verify page of one record.
 
-- an elderly citizen (signed in once per virtual user) applying for a matter decided at
-  submission (秒批, 老年人优待证: draft, photo, submit → approved with its e-licence).
-
-Concurrency rises step by step (each step `TONGBAN_LOAD_STEP_SECONDS`, default 8 s) until p95 > 1 s, with hard caps on steps, requests
-and time. Printed per step: requests/s, p50/p95/p99, errors; then the knee (requests/s where
-p95 crosses 250 ms, interpolated between steps), the error rate below the knee (must be 0) and
-the largest resident memory (RSS, from /proc) of every process.
+Concurrency rises step by step (each step `TONGBAN_LOAD_STEP_SECONDS`, default 8 s) until
+p95 > 1 s, with hard caps on steps, requests and time. Printed per step: requests/s,
+p50/p95/p99, errors; then the knee (requests/s where p95 crosses 250 ms, interpolated between
+steps), the error rate below the knee (must be 0) and the largest resident memory (RSS, from
+/proc) of every process.
 
 Run: `python -m bench load` (both databases) or `python -m bench.load sqlite`."""
 
