@@ -29,14 +29,18 @@ from tests.faults.harness import (
 pytestmark = [pytest.mark.faults, pytest.mark.django_db(transaction=True)]
 
 
-def restart_postgres() -> None:
+def restart_postgres() -> str:
+    """Restart the cluster; pg_ctlcluster may report a failure when crash recovery is slow
+    (a loaded machine) although the server comes back: the caller waits for it to answer."""
     version, name = the_cluster()
-    subprocess.run(
+    done = subprocess.run(
         ["pg_ctlcluster", "--skip-systemctl-redirect", version, name, "restart", "-m", "immediate"],
-        check=True,
+        check=False,
         capture_output=True,
+        text=True,
         timeout=120,
     )
+    return done.stdout + done.stderr
 
 
 def test_the_platform_rides_out_a_postgres_restart(exchange, applicants):
@@ -60,9 +64,9 @@ def test_the_platform_rides_out_a_postgres_restart(exchange, applicants):
             thread.start()
         with exchange.background([web.base], concurrency=3):
             wait_for(lambda: len(exchange.calls) >= 30, timeout=30, what="calls flowing")
-            restart_postgres()
+            said = restart_postgres()
             reconnect()
-            wait_for(postgres_accepts, timeout=60, what="PostgreSQL back")
+            wait_for(postgres_accepts, timeout=90, what=f"PostgreSQL back ({said!r})")
             restarted_at = len(exchange.calls)
             # The load goes on until calls succeed again through the same processes.
             wait_for(
