@@ -30,9 +30,12 @@ test: install
 test-sqlite: install
 	env -u DATABASE_URL $(BIN)/pytest -n $(PYTEST_WORKERS)
 
+## The main suite in parallel, then the fault-injection tests alone: they kill processes and
+## restart PostgreSQL, so nothing else may run beside them (tests/faults, docs/operations.md)
 test-postgres: install
 	$(BIN)/python -m tests.require_postgres
-	DATABASE_URL="$$TONGBAN_TEST_POSTGRES" $(BIN)/pytest -n $(PYTEST_WORKERS)
+	DATABASE_URL="$$TONGBAN_TEST_POSTGRES" $(BIN)/pytest -n $(PYTEST_WORKERS) -m "not faults"
+	DATABASE_URL="$$TONGBAN_TEST_POSTGRES" $(BIN)/pytest -n 0 -m faults tests/faults
 
 lint: install
 	$(BIN)/ruff check .

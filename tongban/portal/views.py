@@ -1,8 +1,10 @@
 """The public shell: home, search, entry points, and localized error pages."""
 
 import logging
+import sys
 
-from django.http import HttpResponseServerError
+from django.db import InterfaceError, OperationalError
+from django.http import HttpResponseServerError, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
@@ -102,13 +104,28 @@ def page_not_found(request, exception=None):
     return render(request, "404.html", status=404)
 
 
+UNAVAILABLE = "服务暂时不可用，请稍后再试。 Service unavailable, please try again later."
+# How long a client should wait before retrying while the database is unreachable (seconds).
+RETRY_AFTER = "5"
+
+
 def server_error(request):
-    """Render the localized 500 page; if even that fails, answer in plain text."""
+    """Render the localized 500 page; if even that fails, answer in plain text.
+
+    A database that cannot be reached (PostgreSQL restarting, network lost) is not a fault of
+    the request: it is answered 503 with Retry-After, in JSON for the API. Nothing was written
+    (the request's transaction could not commit), so the client may safely retry."""
+    if isinstance(sys.exc_info()[1], OperationalError | InterfaceError):
+        if request.path.startswith("/api/"):
+            response = JsonResponse({"code": "unavailable", "message": UNAVAILABLE}, status=503)
+        else:
+            response = HttpResponseServerError(
+                UNAVAILABLE, content_type="text/plain; charset=utf-8", status=503
+            )
+        response["Retry-After"] = RETRY_AFTER
+        return response
     try:
         return render(request, "500.html", status=500)
     except Exception:
         logger.exception("the 500 page failed to render")
-        return HttpResponseServerError(
-            "服务暂时不可用，请稍后再试。 Service unavailable, please try again later.",
-            content_type="text/plain; charset=utf-8",
-        )
+        return HttpResponseServerError(UNAVAILABLE, content_type="text/plain; charset=utf-8")
