@@ -2,7 +2,7 @@
 
 import logging
 
-from django.http import HttpResponseServerError
+from django.http import HttpResponseServerError, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
@@ -11,6 +11,15 @@ from tongban.catalog import selectors as catalog
 from tongban.catalog.models import Audience
 from tongban.catalog.search import MAX_QUERY_LENGTH
 from tongban.catalog.search import search as search_catalogue
+from tongban.core.api import error as api_error
+
+# Machine clients get the APIs' declared error schema, not an HTML page, even where no
+# operation matched (a path parameter of the wrong type never reaches the API's router).
+API_PREFIXES = ("/api/", "/govstack/")
+
+
+def _is_api(request) -> bool:
+    return request.path.startswith(API_PREFIXES)
 
 logger = logging.getLogger(__name__)
 
@@ -95,15 +104,24 @@ def accessibility(request):
 
 
 def permission_denied(request, exception=None):
+    if _is_api(request):
+        return JsonResponse(api_error("forbidden", _("You may not do this.")), status=403)
     return render(request, "403.html", status=403)
 
 
 def page_not_found(request, exception=None):
+    if _is_api(request):
+        return JsonResponse(api_error("not_found", _("Not found.")), status=404)
     return render(request, "404.html", status=404)
 
 
 def server_error(request):
     """Render the localized 500 page; if even that fails, answer in plain text."""
+    if _is_api(request):
+        return JsonResponse(
+            api_error("server_error", _("Service unavailable, please try again later.")),
+            status=500,
+        )
     try:
         return render(request, "500.html", status=500)
     except Exception:
