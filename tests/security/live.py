@@ -20,7 +20,7 @@ import requests
 from bench.common import free_port
 from tests.conftest import ROOT, child_environment
 
-DEMO_PASSWORD = "tongban-demo-2026"  # noqa: S105  (the documented demo password)
+DEMO_PASSWORD = "tongban-demo-2026"
 
 
 def _tongban(database_url: str, *args: str, stdin: str | None = None) -> str:

@@ -12,8 +12,8 @@ import pytest
 import requests
 import schemathesis
 from hypothesis import HealthCheck, Phase, assume, given, settings
-from hypothesis.errors import Unsatisfiable
 from hypothesis import strategies as st
+from hypothesis.errors import Unsatisfiable
 from schemathesis import GenerationMode
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 

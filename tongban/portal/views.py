@@ -21,6 +21,7 @@ API_PREFIXES = ("/api/", "/govstack/")
 def _is_api(request) -> bool:
     return request.path.startswith(API_PREFIXES)
 
+
 logger = logging.getLogger(__name__)
 
 
