@@ -37,6 +37,7 @@ from tongban.identity.models import (
 )
 from tongban.identity.predicates import official_of, person_of
 from tongban.identity.sessions import rekey_session
+from tongban.identity.throttle import rate_limited
 
 BACKEND = "tongban.identity.backends.IdentifierBackend"
 PENDING = "identity.pending"
@@ -86,6 +87,7 @@ def locked_out(request, original_response=None, credentials=None):
 @never_cache
 @sensitive_post_parameters("password")
 @require_http_methods(["GET", "POST"])
+@rate_limited("login")
 def sign_in(request):
     next_url = safe_next(request, request.POST.get("next") or request.GET.get("next"))
     if request.method == "GET" and request.user.is_authenticated:
@@ -212,10 +214,11 @@ def sign_out(request):
 @never_cache
 @sensitive_post_parameters("password")
 @require_http_methods(["GET", "POST"])
+@rate_limited("register")
 def register(request):
     if request.user.is_authenticated:
         return redirect("identity:home")
-    form = forms.RegistrationForm(request.POST or None)
+    form = forms.RegistrationForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             services.register_citizen(**form.cleaned_data)
