@@ -49,7 +49,7 @@ bench: install
 ## Deep API fuzzing: schemathesis with many examples per operation (make test runs a few)
 fuzz: install
 	TONGBAN_FUZZ_EXAMPLES=$${TONGBAN_FUZZ_EXAMPLES:-200} env -u DATABASE_URL $(BIN)/pytest -n 0 \
-	  tests/security/test_api_fuzz.py
+	  tests/security/test_live_server.py
 
 ## Re-extract message ids; fill en and zh-Hant (OpenCC) and compile with tools/messages.py
 messages: install
