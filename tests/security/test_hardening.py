@@ -157,3 +157,10 @@ def test_oauth_pages_refuse_put(client, django_user_model, path):
     )
     client.force_login(account, backend="tongban.identity.backends.IdentifierBackend")
     assert client.put(path).status_code == 405
+
+
+def test_passwords_are_hashed_with_argon2_in_the_real_settings():
+    """Tests prepend a fast hasher for speed; the platform's own first hasher is argon2."""
+    from tongban.config import settings as platform_settings
+
+    assert platform_settings.PASSWORD_HASHERS[0].endswith("Argon2PasswordHasher")
