@@ -126,3 +126,13 @@ def test_bad_crypto_keys_are_refused(environ, setting, tmp_path):
 def test_production_requires_explicit_keys(tmp_path):
     with pytest.raises(env.SettingError, match="TONGBAN_DATA_KEYS"):
         env.crypto_keys({}, tmp_path, production=True)
+
+
+def test_an_unreachable_database_is_one_line_not_a_traceback(tongban_command):
+    from bench.common import free_port
+
+    url = f"postgresql://postgres@127.0.0.1:{free_port()}/tongban"
+    result = tongban_command("migrate", "--noinput", env={"DATABASE_URL": url})
+    assert result.returncode == 2
+    assert result.stderr.startswith("tongban: cannot reach the database tongban at 127.0.0.1:")
+    assert "Traceback" not in result.stderr and len(result.stderr.splitlines()) == 1

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from tongban.core import crypto
 from tongban.core.fields import EncryptedTextField
@@ -46,8 +47,10 @@ class Account(AbstractBaseUser, PermissionsMixin):
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
     display_name = models.CharField(_("display name"), max_length=100)
     is_active = models.BooleanField(_("active"), default=True)
-    is_staff = models.BooleanField(_("staff status"), default=False)
-    date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
+    is_staff = models.BooleanField(pgettext_lazy("account", "staff status"), default=False)
+    date_joined = models.DateTimeField(
+        pgettext_lazy("account", "date joined"), default=timezone.now
+    )
 
     objects = AccountManager()
 
@@ -185,7 +188,7 @@ class Role(models.TextChoices):
     APPROVER = "approver", _("Approver")
     DEPARTMENT_HEAD = "department_head", _("Department head")
     DATA_ADMIN = "data_admin", _("Department data administrator")
-    OPERATOR = "operator", _("Platform operator")
+    OPERATOR = "operator", pgettext_lazy("role", "Platform operator")
     AUDITOR = "auditor", _("Auditor")
 
 
@@ -321,7 +324,9 @@ class AccountSession(models.Model):
     account = models.ForeignKey(
         Account, models.CASCADE, related_name="sessions", verbose_name=_("account")
     )
-    session_key = models.CharField(_("session key"), max_length=40, unique=True)
+    session_key = models.CharField(
+        pgettext_lazy("account session", "session key"), max_length=40, unique=True
+    )
     started_at = models.DateTimeField(_("started at"), default=timezone.now)
     last_seen_at = models.DateTimeField(_("last seen at"), default=timezone.now)
     client_address = models.GenericIPAddressField(_("client address"), null=True, blank=True)
@@ -332,8 +337,8 @@ class AccountSession(models.Model):
     )
 
     class Meta:
-        verbose_name = _("session")
-        verbose_name_plural = _("sessions")
+        verbose_name = pgettext_lazy("account session", "session")
+        verbose_name_plural = pgettext_lazy("account session", "sessions")
         indexes = [models.Index(fields=["account", "ended_at"], name="session_account_open")]
 
     def __str__(self) -> str:
