@@ -164,3 +164,13 @@ def test_passwords_are_hashed_with_argon2_in_the_real_settings():
     from tongban.config import settings as platform_settings
 
     assert platform_settings.PASSWORD_HASHERS[0].endswith("Argon2PasswordHasher")
+
+
+def test_govstack_registration_declares_the_400_it_answers_for_a_nul(client):
+    """Found by schemathesis after main refused NUL characters: the 400 was not declared."""
+    schema = client.get("/govstack/registration/openapi.json").json()
+    for path in schema["paths"].values():
+        for operation in path.values():
+            assert "400" in operation["responses"]
+    response = client.get("/govstack/registration/services", {"name": "a\x00b"})
+    assert response.status_code == 400 and response.json()["code"] == "invalid"
