@@ -21,7 +21,10 @@ Actors (see `world.py` for who they are in the demo city):
 - operator, auditor: the platform's operator and auditor (政务服务和数据管理局)
 
 Adding an app's rows: create `tests/security/matrix/<app>.py` with `ROWS = [row(...), ...]`
-and add the module name to `TABLES` below."""
+(it is found by itself); objects the rows need go into `world.py`'s `build_world`. Example:
+
+    row("applications/<int:pk>/", "GET", {"applicant", "agent", "official"},
+        department="民政局", kwargs=lambda w: {"pk": w.application.pk})"""
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -45,16 +48,7 @@ OFFICIALS = frozenset({"official", "official_other", "data_admin", "operator", "
 NOBODY: frozenset[str] = frozenset()
 VERBS = ("GET", "POST", "PUT", "PATCH", "DELETE")
 
-TABLES = [
-    "core",
-    "portal",
-    "identity",
-    "catalog",
-    "licences",
-    "exchange",
-    "ledger",
-    "govstack",
-]
+NOT_TABLES = {"world"}  # modules of this package that hold no rows
 
 # Routes outside the matrix, each with the reason and the test that covers it instead.
 EXEMPT_PREFIXES = {
@@ -85,10 +79,19 @@ def row(route: str, verbs: str | tuple, allow, **options) -> Row:
     return Row(route=route, verbs=verbs, allow=frozenset(allow), **options)
 
 
+def tables() -> list[str]:
+    """Every table module of this package: a new `<app>.py` with `ROWS` is picked up."""
+    import pkgutil
+
+    return sorted(
+        info.name for info in pkgutil.iter_modules(__path__) if info.name not in NOT_TABLES
+    )
+
+
 def all_rows() -> list[Row]:
     import importlib
 
     rows = []
-    for name in TABLES:
+    for name in tables():
         rows += importlib.import_module(f"tests.security.matrix.{name}").ROWS
     return rows
