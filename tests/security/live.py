@@ -184,6 +184,8 @@ def gunicorn(
             *(sys.executable, "-m", "gunicorn", "tongban.config.wsgi"),
             *("--bind", f"127.0.0.1:{port}", "--workers", str(web_workers)),
             *("--threads", str(threads), "--log-level", "warning", "--no-control-socket"),
+            # Stop quickly at the end: kept-alive test connections would hold it 30 s.
+            *("--graceful-timeout", "2"),
         ],
         cwd=ROOT,
         env=child_environment({"DATABASE_URL": database_url, **(env or {})}),
