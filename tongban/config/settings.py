@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "tongban.portal",
     "tongban.licences",
     "tongban.exchange",
+    "tongban.intake",
     "tongban.demo",
     "tongban.ledger",
 ]
@@ -168,6 +169,16 @@ CONTENT_SECURITY_POLICY = {
 }
 # Workflow (tongban.workflow): the largest BPMN or DMN file an operator may upload.
 TONGBAN_WORKFLOW_MAX_MODEL_BYTES = 512 * 1024
+# Intake (tongban.intake): the largest material file an applicant may upload, warnings before a
+# due date (working days), and the SMS backend (a class with `send(phone=, text=)`).
+TONGBAN_INTAKE_MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+TONGBAN_INTAKE_WARN_WORKING_DAYS = 2
+TONGBAN_SMS_BACKEND = os.environ.get("TONGBAN_SMS_BACKEND", "tongban.intake.sms.LoggingSmsBackend")
+DEFAULT_FROM_EMAIL = os.environ.get("TONGBAN_FROM_EMAIL", "noreply@tongban.example")
+if "EMAIL_BACKEND" in os.environ:
+    EMAIL_BACKEND = os.environ["EMAIL_BACKEND"]
+elif not PRODUCTION:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 
 # E-licences (tongban.licences): the address verifiers reach the platform at (it goes into the
 # status-list URI and the audience of wallet presentations), and how long a wallet's QR

@@ -25,6 +25,7 @@ urlpatterns = [
     path("ledger/", include("tongban.ledger.urls")),
     path("govstack/registries/", registries_api.urls),
     path("", include("tongban.exchange.urls")),
+    path("", include("tongban.intake.urls")),
     path("", include("tongban.portal.urls")),
 ]
 
