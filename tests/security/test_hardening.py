@@ -174,3 +174,20 @@ def test_govstack_registration_declares_the_400_it_answers_for_a_nul(client):
             assert "400" in operation["responses"]
     response = client.get("/govstack/registration/services", {"name": "a\x00b"})
     assert response.status_code == 400 and response.json()["code"] == "invalid"
+
+
+def test_govstack_registration_answers_a_failed_csrf_check_in_its_declared_shape(
+    django_user_model,
+):
+    """Found by schemathesis: ninja's `{"detail": "CSRF check Failed"}` broke the declared
+    systemError schema of the 403."""
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    account = django_user_model.objects.create_user(
+        "csrf-person", "a-long-password-1", display_name="x", kind="person"
+    )
+    client.force_login(account, backend="tongban.identity.backends.IdentifierBackend")
+    response = client.post("/govstack/registration/documents", {}, content_type="application/json")
+    assert response.status_code == 403
+    assert set(response.json()) == {"traceId", "code", "message", "localizedMessage"}
