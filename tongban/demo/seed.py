@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 
-from tongban.demo import accounts, applications, catalog, city, licences, registries
+from tongban.demo import accounts, applications, catalog, city, instant, licences, registries
 
 
 @dataclass
@@ -31,6 +31,7 @@ STEPS = [
     catalog.seed,
     registries.seed,
     licences.seed,
+    instant.seed,
     applications.seed,
 ]
 

@@ -125,6 +125,12 @@ class Person(models.Model):
         return mask_id_number(self.id_number)
 
     @property
+    def assurance_method_label(self) -> str:
+        """How the level was reached, in words (e.g. "In person at a service counter")."""
+        methods = IdentityVerification.Method
+        return methods(self.assurance_method).label if self.assurance_method in methods else ""
+
+    @property
     def masked_phone(self) -> str:
         return mask_phone(self.phone)
 
@@ -153,6 +159,57 @@ class Person(models.Model):
         self.id_number_index = self.index_for(self.id_number)
         self.email = (self.email or "").strip().lower()
         self.phone_index = self.phone_index_for(self.phone or "")
+
+
+class IdentityVerification(models.Model):
+    """One raising of a person's assurance level (实名核验): how, by whom, where, on what basis.
+
+    `Person.assurance` and `assurance_method` hold the current level; these rows are the
+    history behind it. Written only by `services.verify_identity`."""
+
+    class Method(models.TextChoices):
+        COUNTER = "counter", _("In person at a service counter")
+        POPULATION_REGISTRY = "population_registry", _("Against the population registry")
+        OPERATOR = "operator", _("By a platform operator")
+
+    class Document(models.TextChoices):
+        ID_CARD = "id_card", _("Resident identity card")
+        TEMPORARY_ID_CARD = "temporary_id_card", _("Temporary resident identity card")
+        HOUSEHOLD_REGISTER = "household_register", _("Household register (for a minor)")
+
+    person = models.ForeignKey(
+        Person, models.PROTECT, related_name="verifications", verbose_name=_("person")
+    )
+    level = models.PositiveSmallIntegerField(_("assurance level"), choices=Person.Assurance.choices)
+    method = models.CharField(_("verified how"), max_length=30, choices=Method.choices)
+    verified_by = models.ForeignKey(
+        Account,
+        models.PROTECT,
+        related_name="verifications_made",
+        verbose_name=_("verified by"),
+    )
+    department = models.ForeignKey(
+        Department,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("department"),
+    )
+    document = models.CharField(
+        _("document checked"), max_length=30, choices=Document.choices, blank=True
+    )
+    reason = models.TextField(_("reason"), blank=True)
+    evidence = models.CharField(_("evidence"), max_length=100, blank=True)
+    verified_at = models.DateTimeField(_("verified at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("identity verification")
+        verbose_name_plural = _("identity verifications")
+        indexes = [models.Index(fields=["person", "verified_at"], name="verification_person")]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} L{self.level} {self.method}"
 
 
 class Business(models.Model):

@@ -21,4 +21,5 @@ urlpatterns = [
     path("me/businesses/<int:pk>/agents/", views.authorize_agent, name="authorize_agent"),
     path("me/agents/<int:pk>/revoke/", views.revoke_agent, name="revoke_agent"),
     path("workbench/", views.workbench, name="workbench"),
+    path("workbench/identity/", views.verify_identity, name="verify_identity"),
 ]

@@ -9,3 +9,18 @@ from tongban.intake import services
 def watch_deadlines() -> dict:
     """Periodic (every 15 minutes, apps.py): deadline warnings and escalations."""
     return services.watch_deadlines()
+
+
+@task()
+def start_undecided_reviews() -> int:
+    """Periodic (every minute, apps.py): instant-capable submissions left without a decision
+    or a review process (the request died after the submission committed) get their review."""
+    from tongban.intake import instant_path
+
+    return instant_path.start_undecided_reviews()
+
+
+@task()
+def sweep_files() -> dict:
+    """Periodic (hourly, apps.py): stored files no row refers to, older than the setting."""
+    return services.sweep_files()
