@@ -294,3 +294,20 @@ def test_counter_intake_can_record_the_in_person_check_as_l3(officials, single_v
     )
     other.refresh_from_db()
     assert other.assurance == level
+
+
+def test_a_refused_caller_gets_403_not_a_redirect(citizen, submitted, officials):
+    """An official who may read the case but not act as its applicant: withdrawing, answering
+    a supplement, handing in a file (even an empty form) and delivering (a clerk) are 403, not
+    a redirect with a message that looked like an accepted request (found by the
+    authorization matrix)."""
+    approver = client_for(officials["wjw.approver"])
+    for name in ("withdraw", "answer_supplement", "add_material"):
+        response = approver.post(reverse(f"intake:{name}", args=[submitted.pk]))
+        assert response.status_code == 403, name
+    draft = submitted.uploads.get()
+    assert approver.post(reverse("intake:remove_material", args=[draft.pk])).status_code == 403
+    owner = client_for(citizen)
+    assert owner.post(reverse("intake:deliver", args=[submitted.pk])).status_code == 403
+    submitted.refresh_from_db()
+    assert submitted.status == Status.SUBMITTED

@@ -54,7 +54,9 @@ def _refusal(error) -> str:
 
 logger = logging.getLogger("tongban.intake")
 
-REFUSALS = (ValidationError, Conflict, PermissionDenied, Task.DoesNotExist, InvalidModel)
+# What a step refuses with a message on the page. Not PermissionDenied: a refusal of the
+# caller (not of the input or the state) is a 403, as everywhere else on the platform.
+REFUSALS = (ValidationError, Conflict, Task.DoesNotExist, InvalidModel)
 
 
 # -- applying ---------------------------------------------------------------------------------
@@ -234,6 +236,8 @@ def _edit_context(request, application, form, upload_form=None):
 @require_POST
 def add_material(request, pk: int):
     application = _application(request, pk)
+    if not allowed(request.user, "intake.act_as_applicant", application):
+        raise PermissionDenied  # before the form: an empty one must not look accepted
     materials = services.material_codes(application)
     upload_form = forms.UploadForm(request.POST, request.FILES, materials=materials)
     if upload_form.is_valid():

@@ -15,7 +15,8 @@ Actors (see `world.py` for who they are in the demo city):
 - applicant, other_applicant: two citizens; objects in rows belong to `applicant`
 - agent, agent_without_scope: the business's agent with every scope, and one with only
   "apply" (the business's objects are not the applicant's)
-- official: an approver of the department that owns the row's object (`department`)
+- official: an approver of the department that owns the row's object (`department`); its
+  counter clerk (窗口人员) in a row with `official="clerk"`
 - official_other: an approver of a department that owns nothing in the rows
 - data_admin: the data administrator of the owning department
 - operator, auditor: the platform's operator and auditor (政务服务和数据管理局)
@@ -65,6 +66,7 @@ class Row:
     url: str | Callable = ""  # default: the route with `kwargs` filled in
     kwargs: Callable | None = None  # world -> {name: value} for the route's parameters
     department: str = "民政局"  # owner of the object: who `official` and `data_admin` are
+    official: str = "approver"  # which of its officials `official` is ("clerk": 窗口人员)
     data: Callable | None = None  # world -> POST/PUT body (form fields or a JSON-able dict)
     json: bool = False
     note: str = ""

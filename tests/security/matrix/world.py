@@ -142,6 +142,7 @@ def build_world() -> World:
         Record.objects.filter(registry=population).order_by("pk").first().uid
     )
     objects["other_session"] = _other_session(applicant)
+    objects.update(_intake(applicant, person_account(OTHER_APPLICANT)))
     seal_pending_events()
     accounts = {
         "applicant": applicant,
@@ -153,6 +154,31 @@ def build_world() -> World:
         "official_other": official_account(OTHER_DEPARTMENT, "approver"),
     }
     return World(objects=objects, accounts=accounts)
+
+
+def _intake(applicant, other_applicant) -> dict:
+    """Applications on a 民政局 matter: the applicant's draft (with a file) and submitted
+    case (its first task open for 民政局), and another applicant's submitted case."""
+    from tests.intake.conftest import draft, make_version, open_task, submit
+    from tongban.core.models import Department
+
+    version = make_version(Department.objects.get(short_name="民政局"), name="矩阵测试事项")
+    application_draft = draft(applicant, version)
+    submitted = submit(applicant, version)
+    from tests.intake.conftest import pdf
+    from tongban.intake import services
+
+    document = services.stage_document(actor=applicant, material_code="photo", file=pdf())
+    return {
+        "intake_document": document,
+        "intake_version": version,
+        "intake_draft": application_draft,
+        "intake_upload": application_draft.uploads.get(),
+        "intake_submitted": submitted,
+        "intake_task": open_task(submitted),
+        "intake_submitted_upload": submitted.uploads.get(),
+        "intake_other": submit(other_applicant, version),
+    }
 
 
 def _other_session(account):
@@ -176,17 +202,17 @@ class Clients:
         self.world = world
         self._clients: dict[int | None, Client] = {}
 
-    def account(self, actor: str, department: str) -> Account | None:
+    def account(self, actor: str, department: str, official: str = "approver") -> Account | None:
         if actor == "anonymous":
             return None
         if actor == "official":
-            return official_account(department, "approver")
+            return official_account(department, official)
         if actor == "data_admin":
             return official_account(department, "data")
         return self.world.accounts[actor]
 
-    def client(self, actor: str, department: str) -> Client:
-        account = self.account(actor, department)
+    def client(self, actor: str, department: str, official: str = "approver") -> Client:
+        account = self.account(actor, department, official)
         key = account.pk if account else None
         if key not in self._clients:
             client = Client()
