@@ -37,36 +37,17 @@ def resolver_routes() -> dict[str, str]:
     return found
 
 
-def pending_routes() -> set[str]:
-    """Routes an app's table lists as not yet written (`PENDING`): reported, not failed."""
-    import importlib
-
-    from tests.security.matrix import tables
-
-    pending: set[str] = set()
-    for name in tables():
-        table = importlib.import_module(f"tests.security.matrix.{name}")
-        pending |= set(getattr(table, "PENDING", []))
-    return pending
-
-
 def test_every_endpoint_has_a_row():
     routes = resolver_routes()
     covered = {row.route for row in all_rows()}
-    missing = sorted(set(routes) - covered - pending_routes())
+    missing = sorted(set(routes) - covered)
     assert not missing, (
         "endpoints without a row in the authorization matrix (add them to "
         "tests/security/matrix/<app>.py):\n"
         + "\n".join(f"  {route!r}  ({routes[route]})" for route in missing)
     )
-    stale = sorted((covered | pending_routes()) - set(routes))
-    assert not stale, f"rows or pending entries for routes that no longer exist: {stale}"
-
-
-def test_pending_routes_have_no_rows_yet():
-    """A route with rows must leave PENDING (so the list only ever shrinks to nothing)."""
-    both = pending_routes() & {row.route for row in all_rows()}
-    assert not both, f"listed as pending but already in a table: {sorted(both)}"
+    stale = sorted(covered - set(routes))
+    assert not stale, f"rows for routes that no longer exist: {stale}"
 
 
 def test_every_row_is_well_formed():

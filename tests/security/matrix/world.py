@@ -143,6 +143,7 @@ def build_world() -> World:
     )
     objects["other_session"] = _other_session(applicant)
     objects.update(_intake(applicant, person_account(OTHER_APPLICANT)))
+    objects.update(_instant(applicant))
     seal_pending_events()
     accounts = {
         "applicant": applicant,
@@ -179,6 +180,18 @@ def _intake(applicant, other_applicant) -> dict:
         "intake_submitted_upload": submitted.uploads.get(),
         "intake_other": submit(other_applicant, version),
     }
+
+
+def _instant(applicant) -> dict:
+    """The applicant's instant evaluation on 民政局's 老年人优待证办理, and its decision."""
+    from tongban.catalog.models import MatterVersion
+    from tongban.instant import services
+
+    version = MatterVersion.objects.get(name="老年人优待证办理", status="published")
+    evaluation = services.decide(
+        version=version, applicant=applicant.person, answers={}, case_reference="CASE-MATRIX-2"
+    )
+    return {"evaluation": evaluation, "instant_decision": services.active_decision(version)}
 
 
 def _other_session(account):
