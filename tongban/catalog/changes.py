@@ -64,7 +64,7 @@ ROW_FIELD_LABELS = {
     "situational": gettext_lazy("only in some situations"),
     "item": gettext_lazy("item"),
     "standard": gettext_lazy("standard"),
-    "basis": gettext_lazy("basis"),
+    "basis": pgettext_lazy("fee", "basis"),
     "waivable": gettext_lazy("may be waived"),
     "code": gettext_lazy("code"),
 }

@@ -131,7 +131,7 @@ class ConditionForm(forms.Form):
 class FeeForm(forms.Form):
     item = text(_("item"), 200, required=True)
     standard = text(_("standard"), required=True)
-    basis = text(_("basis"))
+    basis = text(pgettext_lazy("fee", "basis"))
     waivable = flag(_("may be waived"))
 
 
