@@ -144,7 +144,7 @@ def test_authorization_matrix(client, people, matter, who, verb):
     if verb not in MAY[who]:
         if who == "anonymous":
             assert response.status_code == 302 and "/login" in response["Location"]
-        elif verb != "list" or who != "admin, other department" and who != "operator":
+        elif verb != "list" or (who != "admin, other department" and who != "operator"):
             assert response.status_code in (403, 404)
 
 
@@ -173,7 +173,7 @@ def test_the_department_list_shows_published_and_open_versions(client, people, d
     page = client.get(reverse("catalog:department_matters")).text
     assert "工作台测试事项" in page
     assert reverse("catalog:edit_version", args=[draft.pk]) in page
-    assert "v1 · 已发布" in page and "v2 · 草稿" in page
+    assert "第 1 版 · 已发布" in page and "第 2 版 · 草稿" in page
     other = client_as(client, people["admin, other department"])
     assert "工作台测试事项" not in other.get(reverse("catalog:department_matters")).text
 
@@ -208,7 +208,9 @@ def test_an_admin_edits_a_draft_without_javascript(client, people, draft):
             "materials-1-necessity": "required",
             "materials-1-copies": "0",
             "materials-1-source": "registry",
-            "materials-1-source_department": Department.objects.get(short_name="公安局").credit_code,
+            "materials-1-source_department": Department.objects.get(
+                short_name="公安局"
+            ).credit_code,
             "materials-1-registry_code": "population",
             "materials-1-registry_field": "household",
         }
@@ -234,18 +236,20 @@ def test_a_refused_edit_marks_the_field_and_changes_nothing(client, people, draf
     url = reverse("catalog:edit_version", args=[draft.pk])
     response = client.post(url, form_data(draft, committed_time_limit="30"))
     assert response.status_code == 400
-    assert "承诺办结时限不得超过法定办结时限" in response.text or "usa-error-message" in response.text
+    assert (
+        "承诺办结时限不得超过法定办结时限" in response.text or "usa-error-message" in response.text
+    )
     assert 'id="id_committed_time_limit-error"' in response.text
     data = form_data(draft)
     data["materials-0-source"] = "registry"  # a registry material names its registry
     response = client.post(url, data)
-    assert response.status_code == 400 and 'id="id_materials-0-registry_code-error"' in response.text
+    assert (
+        response.status_code == 400 and 'id="id_materials-0-registry_code-error"' in response.text
+    )
     assert snapshot() == before
 
 
-def test_publication_problems_are_listed_in_plain_language_before_submitting(
-    client, people, draft
-):
+def test_publication_problems_are_listed_in_plain_language_before_submitting(client, people, draft):
     admin = people["admin, own department"]
     services.update_draft(
         actor=admin, version=draft, content=content(legal_basis="", committed_time_limit=None)
@@ -336,5 +340,7 @@ def test_the_pages_carry_no_inline_code(client, people, draft):
 
 def test_unknown_steps_and_versions_are_not_found(client, people, draft):
     client_as(client, people["admin, own department"])
-    assert client.post(reverse("catalog:move_version", args=[draft.pk, "delete"])).status_code == 404
+    assert (
+        client.post(reverse("catalog:move_version", args=[draft.pk, "delete"])).status_code == 404
+    )
     assert client.get(reverse("catalog:version", args=[10**12])).status_code == 404

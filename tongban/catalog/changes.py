@@ -166,7 +166,7 @@ def element_changes(before: dict | None, after: dict) -> list[Change]:
     """Every element of `after` that differs from `before` (a new matter: everything it
     says). Both are catalogue-format content."""
     after = fmt.normalized_content(after)
-    before = fmt.normalized_content(before) if before is not None else fmt.CONTENT_DEFAULTS
+    before = fmt.normalized_content(before if before is not None else {"name": ""})
     changes: list[Change] = []
     for key, label in ELEMENT_LABELS.items():
         if before[key] == after[key]:
