@@ -60,7 +60,7 @@ def test_an_edited_time_limit_reaches_the_public_guide(live_server, browser, cat
     admin.goto(live_server.url + "/workbench/")
     admin.get_by_role("link", name="本部门事项").click()
     assert axe_violations(admin) == []
-    admin.get_by_role("button", name=f"为{MATTER}新建修订版").click()
+    admin.get_by_role("row").filter(has_text=MATTER).get_by_role("button").click()
     admin.wait_for_load_state()
     assert admin.get_by_role("heading", level=1).inner_text() == "编辑草稿"
     admin.get_by_label("承诺办结时限（工作日）").fill("12")

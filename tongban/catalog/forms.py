@@ -39,10 +39,14 @@ def code() -> forms.RegexField:
     )
 
 
-def choice(label, choices, *, blank=True) -> forms.ChoiceField:
-    options = [("", "—"), *choices] if blank else list(choices)
+def choice(label, choices, *, required=False) -> forms.ChoiceField:
+    """A select that starts at "—": a blank row's selects submit nothing, so the row stays
+    blank (and is not added)."""
     return forms.ChoiceField(
-        label=label, choices=options, required=not blank, widget=forms.Select(attrs=SELECT)
+        label=label,
+        choices=[("", "—"), *choices],
+        required=required,
+        widget=forms.Select(attrs=SELECT),
     )
 
 
@@ -138,8 +142,8 @@ class FeeForm(forms.Form):
 class MaterialForm(forms.Form):
     code = code()
     name = text(_("name"), 200, required=True)
-    kind = choice(pgettext_lazy("material", "kind"), Material.Kind.choices, blank=False)
-    necessity = choice(_("necessity"), Material.Necessity.choices, blank=False)
+    kind = choice(pgettext_lazy("material", "kind"), Material.Kind.choices, required=True)
+    necessity = choice(_("necessity"), Material.Necessity.choices, required=True)
     copies = forms.IntegerField(
         label=_("copies"),
         min_value=0,
@@ -147,7 +151,7 @@ class MaterialForm(forms.Form):
         initial=1,
         widget=forms.NumberInput(attrs={**INPUT, "inputmode": "numeric"}),
     )
-    source = choice(_("source"), Material.Source.choices, blank=False)
+    source = choice(_("source"), Material.Source.choices, required=True)
     source_department = forms.ChoiceField(
         label=_("source department"), required=False, widget=forms.Select(attrs=SELECT)
     )
