@@ -103,6 +103,7 @@ def _version_context(request, version: MatterVersion, **extra) -> dict:
         "may_withdraw": version.status == Status.PUBLISHED
         and allowed(request.user, "catalog.withdraw_version", version),
         "may_list": allowed(request.user, "catalog.edit_matter", version),
+        "may_see_queue": allowed(request.user, "catalog.review_version"),
         "return_form": extra.pop("return_form", None) or ReasonForm(auto_id="return-%s"),
         "withdraw_form": extra.pop("withdraw_form", None) or ReasonForm(auto_id="withdraw-%s"),
         **extra,
