@@ -344,3 +344,14 @@ def test_unknown_steps_and_versions_are_not_found(client, people, draft):
         client.post(reverse("catalog:move_version", args=[draft.pk, "delete"])).status_code == 404
     )
     assert client.get(reverse("catalog:version", args=[10**12])).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("language", "heading"), [("en", "Edit the draft"), ("zh-hant", "編輯草稿")]
+)
+def test_the_editor_speaks_every_language(client, people, draft, language, heading):
+    client_as(client, people["admin, own department"])
+    page = client.get(
+        reverse("catalog:edit_version", args=[draft.pk]), HTTP_ACCEPT_LANGUAGE=language
+    ).text
+    assert f"<h1>{heading}</h1>" in page
