@@ -95,3 +95,46 @@ def test_an_edited_time_limit_reaches_the_public_guide(live_server, browser, cat
         assert "12 个工作日" in page.locator(".tb-facts").inner_text()
     finally:
         citizen.close()
+
+
+def test_rows_are_added_and_removed_without_javascript(live_server, browser, catalogue):
+    """A browser posts every row as it is shown, the blank one included: nothing but what
+    the administrator changed may change."""
+    published = MatterVersion.objects.get(name=MATTER, status="published")
+    conditions = [c["code"] for c in published.conditions]
+    account = official("民政局", "data_admin")
+    client = force_sign_in(Client(), account)
+    context = browser.new_context(
+        java_script_enabled=False, viewport={"width": 375, "height": 812}, locale="zh-CN"
+    )
+    context.add_cookies(
+        [
+            {
+                "name": settings.SESSION_COOKIE_NAME,
+                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                "url": live_server.url,
+            }
+        ]
+    )
+    page = context.new_page()
+    try:
+        page.goto(live_server.url + "/workbench/catalogue/")
+        page.get_by_role("row").filter(has_text=MATTER).get_by_role("button").click()
+        page.wait_for_load_state()
+        page.locator("label[for=id_conditions-0-DELETE]").click()
+        page.locator("#id_fees-0-item").fill("工本费")
+        page.locator("#id_fees-0-standard").fill("免收")
+        page.get_by_role("button", name="保存草稿").click()
+        page.wait_for_load_state()
+        assert "草稿已保存" in page.content()
+        draft = MatterVersion.objects.get(matter=published.matter, status="draft")
+        assert [c["code"] for c in draft.conditions] == conditions[1:]
+        assert draft.fees == [
+            {"item": "工本费", "standard": "免收", "basis": "", "waivable": False}
+        ]
+        assert [m.code for m in draft.materials.all()] == [
+            m.code for m in published.materials.all()
+        ]
+        assert draft.committed_time_limit == published.committed_time_limit
+    finally:
+        context.close()
