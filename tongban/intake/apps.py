@@ -13,7 +13,12 @@ class IntakeConfig(AppConfig):
         from tongban.core.extensions import add_template
         from tongban.core.periodic import register_periodic_job
         from tongban.intake import policies  # noqa: F401  (registers the rules)
-        from tongban.intake.tasks import start_undecided_reviews, sweep_files, watch_deadlines
+        from tongban.intake.tasks import (
+            resend_deliveries,
+            start_undecided_reviews,
+            sweep_files,
+            watch_deadlines,
+        )
 
         # 在线办理: the catalogue's guide and life-event pages link to the application form.
         add_template("catalog.guide_actions", "intake/_guide_actions.html")
@@ -28,4 +33,9 @@ class IntakeConfig(AppConfig):
         )
         register_periodic_job(
             "intake.sweep_files", every=datetime.timedelta(hours=1), task=sweep_files
+        )
+        register_periodic_job(
+            "intake.resend_deliveries",
+            every=datetime.timedelta(minutes=5),
+            task=resend_deliveries,
         )
