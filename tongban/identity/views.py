@@ -555,6 +555,9 @@ def workbench(request):
             "official": official,
             "roles": [r.get_role_display() for r in official.roles.all()],
             "may_verify": allowed(request.user, "identity.find_person"),
+            # the catalogue's pages (tongban.catalog.workbench), named by permission only
+            "may_edit_catalogue": allowed(request.user, "catalog.edit_matter", official.department),
+            "may_review_catalogue": allowed(request.user, "catalog.review_version"),
         },
     )
 

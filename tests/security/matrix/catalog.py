@@ -99,4 +99,31 @@ ROWS = [
         json=True,
         kwargs=lambda w: {"version_id": w.draft.pk, "step": "submit"},
     ),
+    # the workbench pages (tongban/catalog/workbench.py; tests/catalog/test_workbench.py)
+    row("workbench/catalogue/", "GET", {"data_admin", "operator"}, note="own department's list"),
+    row("workbench/catalogue/review/", "GET", {"operator"}),
+    row(
+        "workbench/catalogue/matters/<int:pk>/revise/",
+        "POST",
+        OWN_EDITORS,
+        kwargs=lambda w: {"pk": w.matter.pk},
+    ),
+    row(
+        "workbench/catalogue/versions/<int:pk>/",
+        "GET",
+        EDITORS,
+        kwargs=lambda w: {"pk": w.draft.pk},
+    ),
+    row(
+        "workbench/catalogue/versions/<int:pk>/edit/",
+        "GET POST",
+        OWN_EDITORS,
+        kwargs=lambda w: {"pk": w.draft.pk},
+    ),
+    row(
+        "workbench/catalogue/versions/<int:pk>/<slug:step>/",
+        "POST",
+        OWN_EDITORS,
+        kwargs=lambda w: {"pk": w.draft.pk, "step": "submit"},
+    ),
 ]
