@@ -2,7 +2,9 @@
 
 - en: message ids are English, so each msgstr is its msgid (without an en catalogue Django
   would fall back to the default language, zh-Hans);
-- zh-Hant: derived from zh-Hans with OpenCC `s2twp` where no Traditional text was written;
+- zh-Hant: derived from zh-Hans with OpenCC `s2twp` (government terms kept, see
+  GOVERNMENT_TERMS) where no Traditional text was written by hand, and again where msgmerge only
+  guessed it (fuzzy: e.g. a message that gained a context);
 - all: compiled to .mo with polib, so no GNU gettext is needed on a fresh machine.
 
 Fails when a zh-Hans message is untranslated or fuzzy: every string must be translated."""
@@ -29,6 +31,42 @@ def untranslated(po: polib.POFile) -> list[str]:
     return [e.msgid for e in po if not e.obsolete and (e.fuzzy or not done(e))]
 
 
+S2TWP = opencc.OpenCC("s2twp.json")
+# `s2twp` also swaps in Taiwan's computing vocabulary, wrong in government text: 代码 (a code,
+# as in 统一社会信用代码) is not 程式碼 (program code), 注销 (a licence revoked) is not 登出 (log
+# out), 审核 is not 稽核 (audit), 对象 and 类型 are not 物件 and 型別 (object, type).
+GOVERNMENT_TERMS = {
+    "資原始碼": "資源代碼",
+    "程式碼": "代碼",
+    "型別": "類型",
+    "物件": "對象",
+    "登出": "註銷",
+    "稽核": "審核",
+    "許可權": "權限",
+    "擴音交": "免提交",
+}
+
+
+def to_hant(text: str) -> str:
+    """Traditional Chinese for zh-Hans text: OpenCC `s2twp`, then government terms restored."""
+    converted = S2TWP.convert(text)
+    for computing, government in GOVERNMENT_TERMS.items():
+        converted = converted.replace(computing, government)
+    return converted
+
+
+def derived(hant: str, hans: str) -> bool:
+    """Whether zh-Hant text is missing or was made from the zh-Hans text by a converter (so it
+    is made again); text written by hand is kept."""
+    return not hant or hant in (S2TWP.convert(hans), to_hant(hans))
+
+
+def settle(entry: polib.POEntry) -> None:
+    """Mark an entry as done: not fuzzy, without msgmerge's note of the previous id."""
+    entry.flags = [flag for flag in entry.flags if flag != "fuzzy"]
+    entry.previous_msgctxt = entry.previous_msgid = entry.previous_msgid_plural = None
+
+
 def main() -> int:
     failed = False
     for locale in sorted(APPS.glob("*/locale")):
@@ -44,24 +82,26 @@ def finish(locale: Path) -> bool:
             f"{locale}: zh_Hans has untranslated messages:", *missing, sep="\n  ", file=sys.stderr
         )
         return False
-    to_hant = opencc.OpenCC("s2twp.json")
     by_id = {(e.msgctxt, e.msgid): e for e in hans}
     hant = catalogue(locale, "zh_Hant")
     for entry in hant:
         source = by_id[(entry.msgctxt, entry.msgid)]
-        if not entry.msgstr and source.msgstr:
-            entry.msgstr = to_hant.convert(source.msgstr)
+        # A fuzzy entry holds msgmerge's guess from a similar message (another context, an
+        # edited id): never keep it, derive the text again from zh-Hans.
+        guessed = entry.fuzzy
+        if source.msgstr and (guessed or derived(entry.msgstr, source.msgstr)):
+            entry.msgstr = to_hant(source.msgstr)
         for index, text in source.msgstr_plural.items():
-            if not entry.msgstr_plural.get(index):
-                entry.msgstr_plural[index] = to_hant.convert(text)
-        entry.flags = [flag for flag in entry.flags if flag != "fuzzy"]
+            if guessed or derived(entry.msgstr_plural.get(index, ""), text):
+                entry.msgstr_plural[index] = to_hant(text)
+        settle(entry)
     en = catalogue(locale, "en")
     for entry in en:
         if entry.msgid_plural:
             entry.msgstr_plural = {0: entry.msgid, 1: entry.msgid_plural}
         else:
             entry.msgstr = entry.msgid
-        entry.flags = [flag for flag in entry.flags if flag != "fuzzy"]
+        settle(entry)
     for language, po in (("zh_Hans", hans), ("zh_Hant", hant), ("en", en)):
         path = locale / language / "LC_MESSAGES"
         po.save(str(path / "django.po"))

@@ -19,6 +19,8 @@ from tongban.config import env
         ({"TONGBAN_CRYPTO_SUITE": "rsa"}, "TONGBAN_CRYPTO_SUITE"),
         ({"TONGBAN_DEBUG": "maybe"}, "TONGBAN_DEBUG"),
         ({"TONGBAN_ENV": "staging"}, "TONGBAN_ENV"),
+        ({"TONGBAN_INSTANT_FETCH_TIMEOUT": "soon"}, "TONGBAN_INSTANT_FETCH_TIMEOUT"),
+        ({"TONGBAN_INSTANT_FETCH_TIMEOUT": "0"}, "TONGBAN_INSTANT_FETCH_TIMEOUT"),
     ],
 )
 def test_a_bad_setting_stops_start_up_with_one_line_naming_it(environ, setting, tongban_command):

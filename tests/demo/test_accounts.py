@@ -6,9 +6,9 @@ import pytest
 from django_otp.oath import totp
 
 from tongban.demo import people
-from tongban.demo.accounts import DEMO_PASSWORD
+from tongban.demo.accounts import DEMO_PASSWORD, SELF_REGISTERED
 from tongban.identity import selectors
-from tongban.identity.models import Guardianship, Official, Person, Role
+from tongban.identity.models import Business, Guardianship, Official, Person, Role
 
 pytestmark = pytest.mark.django_db
 
@@ -17,7 +17,12 @@ def test_every_demo_person_has_an_account_with_recorded_assurance(demo_accounts)
     for demo in people.PEOPLE:
         person = Person.objects.get(id_number_index=Person.index_for(demo.id_number))
         assert person.account is not None and person.real_name == demo.name
-        assert (person.assurance, person.assurance_method) in {(2, "operator"), (3, "counter")}
+        assert (person.assurance, person.assurance_method) in {
+            (1, ""),
+            (2, "operator"),
+            (3, "counter"),
+        }
+        assert (person.assurance == 1) is (demo.key in SELF_REGISTERED)
     child = people.CHILDREN[0]
     ward = Person.objects.get(id_number_index=Person.index_for(child.id_number))
     assert ward.account is None
@@ -39,12 +44,28 @@ def test_every_department_has_its_officials_and_the_platform_its_operator(demo_a
         )
 
 
-def test_businesses_have_their_representative_and_agents(demo_accounts):
-    agent = Person.objects.get(
-        id_number_index=Person.index_for(people.person("maxiaohong").id_number)
-    )
+@pytest.mark.parametrize(
+    "agent_key, business_name",
+    [("maxiaohong", "示范市青禾餐饮有限公司"), ("wujie", "示范市云岭县何记小吃店")],
+)
+def test_both_businesses_have_their_representative_and_an_agent(
+    demo_accounts, agent_key, business_name
+):
+    business = Business.objects.get(name=business_name)
+    assert business.legal_representative.account is not None
+    agent = Person.objects.get(id_number_index=Person.index_for(people.person(agent_key).id_number))
     relations = selectors.relations_of(person=agent)
-    assert [r.party.name for r in relations[1:]] == ["示范市青禾餐饮有限公司"]
+    assert [(r.party.name, r.relation) for r in relations[1:]] == [(business_name, "agent")]
+    assert selectors.agents_of(business=business).get().agent == agent
+
+
+def test_businesses_are_saved_through_the_service(demo_accounts):
+    from tongban.core.models import Event
+
+    for business in Business.objects.all():
+        assert Event.objects.filter(
+            kind="identity.business.created", subject_id=str(business.pk)
+        ).exists()
 
 
 def test_the_printed_secrets_sign_an_official_in(demo_accounts, client):

@@ -31,6 +31,7 @@ def test_businesses_have_valid_codes_and_known_people():
         for agent in b.agents:
             person(agent)
     assert business("qinghe").agents == ("maxiaohong",)
+    assert business("heji").agents == ("wujie",)
 
 
 def test_the_stories_the_demo_needs_exist():

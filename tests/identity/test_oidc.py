@@ -26,7 +26,7 @@ def test_discovery_names_the_endpoints_and_claims(client):
     assert document["issuer"] == "http://testserver"
     assert document["jwks_uri"] == "http://testserver/.well-known/jwks.json"
     assert document["response_types_supported"] == ["code"]
-    assert document["id_token_signing_alg_values_supported"] == ["RS256", "HS256"]
+    assert document["id_token_signing_alg_values_supported"] == ["RS256"]
     assert {"tongban_id_number", "tongban_businesses", "phone_number"} <= set(
         document["claims_supported"]
     )

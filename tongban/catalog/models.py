@@ -13,6 +13,7 @@ import uuid
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from tongban.core.models import Department
 
@@ -124,8 +125,8 @@ class MatterVersion(models.Model):
     exercise_level = models.CharField(
         _("exercise level"), max_length=12, choices=ExerciseLevel.choices, blank=True
     )
-    legal_basis = models.TextField(_("legal basis"), blank=True)
-    summary = models.TextField(_("summary"), blank=True)
+    legal_basis = models.TextField(pgettext_lazy("service guide", "legal basis"), blank=True)
+    summary = models.TextField(pgettext_lazy("service guide", "summary"), blank=True)
     keywords = models.JSONField(_("search keywords"), default=list, blank=True)
     for_persons = models.BooleanField(_("for individuals"), default=False)
     for_businesses = models.BooleanField(_("for businesses"), default=False)
@@ -150,7 +151,9 @@ class MatterVersion(models.Model):
     consultation = models.CharField(_("consultation"), max_length=200, blank=True)
     complaint = models.CharField(_("complaints"), max_length=200, blank=True)
     faqs = models.JSONField(_("frequently asked questions"), default=list, blank=True)
-    result_name = models.CharField(_("result"), max_length=200, blank=True)
+    result_name = models.CharField(
+        pgettext_lazy("service guide", "result"), max_length=200, blank=True
+    )
     result_licence_type = models.CharField(_("result licence type"), max_length=50, blank=True)
     instant_approval = models.BooleanField(_("instant approval possible"), default=False)
     decision_reference = models.CharField(_("decision reference"), max_length=100, blank=True)
@@ -253,7 +256,7 @@ class Material(models.Model):
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     name = models.CharField(_("name"), max_length=200)
     name_en = models.CharField(_("English name"), max_length=300, blank=True)
-    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    kind = models.CharField(pgettext_lazy("material", "kind"), max_length=12, choices=Kind.choices)
     necessity = models.CharField(_("necessity"), max_length=12, choices=Necessity.choices)
     copies = models.PositiveSmallIntegerField(_("copies"), default=1)
     source = models.CharField(_("source"), max_length=10, choices=Source.choices)
@@ -300,7 +303,7 @@ class LifeEvent(models.Model):
     code = models.SlugField(_("code"), max_length=50, unique=True)
     name = models.CharField(_("name"), max_length=100)
     name_en = models.CharField(_("English name"), max_length=200, blank=True)
-    summary = models.TextField(_("summary"), blank=True)
+    summary = models.TextField(pgettext_lazy("service guide", "summary"), blank=True)
     audience = models.CharField(_("audience"), max_length=10, choices=Audience.choices)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     answers = models.JSONField(_("preset answers"), default=dict, blank=True)
@@ -345,3 +348,29 @@ class CatalogueRevision(models.Model):
 
     def __str__(self) -> str:
         return f"catalogue revision {self.stamp}"
+
+
+class ReviewNote(models.Model):
+    """The platform review's reason for returning (退回修改) or withdrawing (下架) a version:
+    the department reads it next to its draft. Written only by the services that move the
+    version; never changed."""
+
+    class Step(models.TextChoices):
+        RETURNED = "returned", _("Returned for changes")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    version = models.ForeignKey(
+        MatterVersion, models.CASCADE, related_name="review_notes", verbose_name=_("version")
+    )
+    step = models.CharField(_("step"), max_length=10, choices=Step.choices)
+    reason = models.TextField(_("reason"))
+    author = models.CharField(_("written by"), max_length=100)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["version_id", "created_at", "id"]
+        verbose_name = _("review note")
+        verbose_name_plural = _("review notes")
+
+    def __str__(self) -> str:
+        return f"{self.version_id}:{self.step}"

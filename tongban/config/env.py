@@ -44,6 +44,20 @@ def choice(environ, name: str, allowed: tuple[str, ...], default: str) -> str:
     return value
 
 
+def seconds(environ, name: str, default: float, *, low: float = 0.05, high: float = 60) -> float:
+    """A duration in seconds within [low, high]."""
+    text = environ.get(name, "").strip()
+    if not text:
+        return default
+    try:
+        value = float(text)
+    except ValueError:
+        value = None
+    if value is None or not low <= value <= high:
+        raise SettingError(f"{name} must be a number of seconds from {low} to {high}, not {text!r}")
+    return value
+
+
 def word_list(environ, name: str, default: str = "") -> list[str]:
     return [part.strip() for part in environ.get(name, default).split(",") if part.strip()]
 

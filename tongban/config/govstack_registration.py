@@ -5,14 +5,17 @@
 Errors answer with the spec's `systemError` shape. Each app adds its router here: the catalogue
 serves `/services`; intake adds applications, documents and tasks."""
 
-from django.core.exceptions import ObjectDoesNotExist
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from ninja import NinjaAPI
-from ninja.errors import ValidationError
+from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from tongban.catalog.govstack import router as services_router
+from tongban.core.api import Conflict
+from tongban.intake.govstack import router as intake_router
 
 api = NinjaAPI(
     title="Tongban GovStack Registration API",
@@ -58,4 +61,34 @@ def missing(request, exc):
     return system_error(request, 404, "not_found", NOT_FOUND)
 
 
+@api.exception_handler(DjangoValidationError)
+def invalid_values(request, exc):
+    return system_error(request, 422, "invalid", " ".join(exc.messages) or INVALID)
+
+
+@api.exception_handler(AuthenticationError)
+def unauthenticated(request, exc):
+    return system_error(request, 401, "unauthenticated", _("Sign in first."))
+
+
+@api.exception_handler(PermissionDenied)
+def forbidden(request, exc):
+    return system_error(request, 403, "forbidden", _("You may not do this."))
+
+
+@api.exception_handler(Conflict)
+def conflict(request, exc):
+    return system_error(request, 409, exc.code, exc.message)
+
+
+@api.exception_handler(HttpError)
+def http_error(request, exc):
+    """ninja's own refusals (a session caller's failed CSRF check is a 403) in the spec's
+    shape, not ninja's `{"detail": ...}` (found by schemathesis)."""
+    if exc.status_code == 403:
+        return system_error(request, 403, "forbidden", _("You may not do this."))
+    return system_error(request, exc.status_code, "http_error", str(exc.message))
+
+
 api.add_router("/", services_router)
+api.add_router("/", intake_router)

@@ -54,6 +54,8 @@ INSTALLED_APPS = [
     "tongban.portal",
     "tongban.licences",
     "tongban.exchange",
+    "tongban.instant",
+    "tongban.intake",
     "tongban.demo",
     "tongban.ledger",
 ]
@@ -168,6 +170,18 @@ CONTENT_SECURITY_POLICY = {
 }
 # Workflow (tongban.workflow): the largest BPMN or DMN file an operator may upload.
 TONGBAN_WORKFLOW_MAX_MODEL_BYTES = 512 * 1024
+# Intake (tongban.intake): the largest material file an applicant may upload, warnings before a
+# due date (working days), and the SMS backend (a class with `send(phone=, text=)`).
+TONGBAN_INTAKE_MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+TONGBAN_INTAKE_WARN_WORKING_DAYS = 2
+# Stored material files no row refers to are removed once older than this (intake.sweep_files).
+TONGBAN_INTAKE_ORPHAN_HOURS = 6
+TONGBAN_SMS_BACKEND = os.environ.get("TONGBAN_SMS_BACKEND", "tongban.intake.sms.LoggingSmsBackend")
+DEFAULT_FROM_EMAIL = os.environ.get("TONGBAN_FROM_EMAIL", "noreply@tongban.example")
+if "EMAIL_BACKEND" in os.environ:
+    EMAIL_BACKEND = os.environ["EMAIL_BACKEND"]
+elif not PRODUCTION:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 
 # E-licences (tongban.licences): the address verifiers reach the platform at (it goes into the
 # status-list URI and the audience of wallet presentations), and how long a wallet's QR
@@ -177,6 +191,15 @@ TONGBAN_LICENCE_PRESENTATION_SECONDS = 300
 # Addresses or CIDR blocks of information mediators (X-Road security servers) trusted to name
 # the calling system in the Information-Mediator-Client header; empty: none trusted.
 TONGBAN_TRUSTED_MEDIATORS = env.networks(os.environ, "TONGBAN_TRUSTED_MEDIATORS")
+# The registry a citizen's name and ID number are checked against for L2 real-name
+# verification (tongban.exchange.real_name), read by the platform department's system client.
+TONGBAN_POPULATION_REGISTRY = os.environ.get("TONGBAN_POPULATION_REGISTRY", "").strip() or (
+    "population"
+)
+# Instant approval: every registry read of one case must answer within this many seconds, or
+# the case is referred to an official (tongban.instant.inputs).
+TONGBAN_INSTANT_FETCH_TIMEOUT = env.seconds(os.environ, "TONGBAN_INSTANT_FETCH_TIMEOUT", 2.0)
+TONGBAN_INSTANT_FETCH_THREADS = 8
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -212,6 +235,18 @@ TONGBAN_TRUSTED_PROXY_COUNT = identity_settings.whole_number(
     os.environ, "TONGBAN_TRUSTED_PROXY_COUNT", 0, minimum=0
 )
 # django-axes: 5 failures per (client address, login) lock that pair for 15 minutes only.
+# Per client address, whatever the login: sign-in POSTs per minute and registrations per hour
+# (tongban.identity.throttle). Generous: many people share an office's or a carrier's address.
+TONGBAN_RATE_LIMITS = {
+    "login": (
+        identity_settings.whole_number(os.environ, "TONGBAN_LOGIN_ATTEMPTS_PER_MINUTE", 30),
+        60,
+    ),
+    "register": (
+        identity_settings.whole_number(os.environ, "TONGBAN_REGISTRATIONS_PER_HOUR", 20),
+        3600,
+    ),
+}
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = identity_settings.LOCKOUT_COOL_OFF
 AXES_LOCKOUT_PARAMETERS = [["ip_address", "username"]]

@@ -18,6 +18,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("licences/", include("tongban.licences.urls")),
+    path("instant/", include("tongban.instant.urls")),
     path("", include("tongban.identity.oauth_urls")),
     path("", include("tongban.identity.urls")),
     path("govstack/registration/", govstack_registration.urls),
@@ -25,6 +26,7 @@ urlpatterns = [
     path("ledger/", include("tongban.ledger.urls")),
     path("govstack/registries/", registries_api.urls),
     path("", include("tongban.exchange.urls")),
+    path("", include("tongban.intake.urls")),
     path("", include("tongban.portal.urls")),
 ]
 

@@ -12,19 +12,21 @@ from functools import cache
 
 from django.contrib.auth.hashers import make_password
 
-from tongban.core import services as core_services
 from tongban.core.models import Department
 from tongban.demo import city, people
 from tongban.identity import services
-from tongban.identity.models import AgentScope, Business, Person, Role
+from tongban.identity.models import AgentScope, Person, Role
 
 ACTOR = "system:seed-demo"
-DEMO_PASSWORD = "tongban-demo-2026"  # noqa: S105  (documented in README.md; demo only)
+DEMO_PASSWORD = "tongban-demo-2026"  # noqa: S105  # nosec B105  # documented in README.md; demo only
 AGENTS_UNTIL = datetime.date(2030, 12, 31)
 RECOVERY_CODES = 5
 # Who verified each demo citizen in person at a counter (L3); the others were checked by an
 # operator (L2) until the population registry answers online.
 VERIFIED_AT_COUNTER = {"wangxiuying", "ligang", "heping", "chenjing"}
+# Registered online and not verified yet (L1): can try the population-registry check (L2) in
+# the personal centre, or be verified at a counter.
+SELF_REGISTERED = {"huangjun"}
 DEPARTMENT_LOGINS = {
     "公安局": "gaj",
     "民政局": "mzj",
@@ -79,15 +81,21 @@ def recovery_codes(login: str) -> list[str]:
 def seed(report) -> None:
     by_key = {}
     for demo in people.PEOPLE:
-        counter = demo.key in VERIFIED_AT_COUNTER
+        level, method = (
+            (Person.Assurance.L3, "counter")
+            if demo.key in VERIFIED_AT_COUNTER
+            else (Person.Assurance.L1, "")
+            if demo.key in SELF_REGISTERED
+            else (Person.Assurance.L2, "operator")
+        )
         person, status = services.save_citizen(
             actor=ACTOR,
             real_name=demo.name,
             id_number=demo.id_number,
             phone=demo.phone,
             email=demo.email,
-            assurance=Person.Assurance.L3 if counter else Person.Assurance.L2,
-            assurance_method="counter" if counter else "operator",
+            assurance=level,
+            assurance_method=method,
             password_hash=demo_password_hash(),
         )
         by_key[demo.key] = person
@@ -111,11 +119,11 @@ def seed(report) -> None:
         )
         report.count("guardianship", status)
     for demo in people.BUSINESSES:
-        business, status = core_services.save_record(
-            Business,
-            lookup={"credit_code": demo.credit_code},
-            values={"name": demo.name, "legal_representative": by_key[demo.legal_representative]},
+        business, status = services.save_business(
             actor=ACTOR,
+            credit_code=demo.credit_code,
+            name=demo.name,
+            legal_representative=by_key[demo.legal_representative],
         )
         report.count("business", status)
         for agent_key in demo.agents:

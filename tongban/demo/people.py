@@ -252,7 +252,9 @@ PEOPLE: list[DemoPerson] = [
         "示范市通江区工业园2号宿舍",
         story=(
             "Unemployed after a layoff; has contributed for 36 months; owns no property but has "
-            "paid into the housing fund for only 2 months (rental withdrawal fails)."
+            "paid into the housing fund for only 2 months (rental withdrawal fails). "
+            "Registered online (L1): he can verify his real name against the population "
+            "registry in the personal centre."
         ),
         tags=("unemployed", "tenant"),
         pension_insured_months=36,
@@ -273,7 +275,8 @@ PEOPLE: list[DemoPerson] = [
         "示范市云岭县云岭镇中心街5号",
         story=(
             "Insured but with medical insurance suspended: cross-region medical registration "
-            "(异地就医备案) is refused automatically only where configured; here it is referred."
+            "(异地就医备案) is refused automatically only where configured; here it is referred. "
+            "Authorized agent (经办人) of 何记小吃店, his neighbour's household business."
         ),
         tags=("medical-suspended",),
         pension_insured_months=60,
@@ -438,6 +441,7 @@ BUSINESSES: list[DemoBusiness] = [
         "92",
         30000002,
         "heping",
+        agents=("wujie",),
         address="示范市云岭县云岭镇中心街12号",
         registered=D(2021, 8, 1),
         business_scope="小吃服务",

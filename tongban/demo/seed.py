@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 
-from tongban.demo import accounts, catalog, city, licences, registries
+from tongban.demo import accounts, applications, catalog, city, instant, licences, registries
 
 
 @dataclass
@@ -25,7 +25,15 @@ class SeedReport:
         return sum(n for (_what, status), n in self.counts.items() if status != "unchanged")
 
 
-STEPS = [city.seed, accounts.seed, catalog.seed, registries.seed, licences.seed]
+STEPS = [
+    city.seed,
+    accounts.seed,
+    catalog.seed,
+    registries.seed,
+    licences.seed,
+    instant.seed,
+    applications.seed,
+]
 
 
 @transaction.atomic

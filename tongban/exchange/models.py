@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from oauth2_provider.settings import oauth2_settings
 
 from tongban.core import crypto
@@ -516,7 +517,7 @@ class CorrectionRequest(models.Model):
         QUALITY = "quality", _("Found by a quality check")
 
     class Status(models.TextChoices):
-        OPEN = "open", _("Open")
+        OPEN = "open", pgettext_lazy("correction status", "Open")
         CORRECTED = "corrected", _("Corrected")
         REJECTED = "rejected", _("Rejected")
 

@@ -16,6 +16,7 @@ from tongban.identity.predicates import (
     in_department,
     is_auditor,
     is_official,
+    is_person,
     official_of,
 )
 
@@ -109,6 +110,8 @@ def is_record_subject(account, record) -> bool:
 
 
 rules.add_perm("exchange.dispute_record", is_record_subject)
+# A citizen has their own registered name checked against the population registry (L2).
+rules.add_perm("exchange.verify_real_name", is_person)
 
 
 @rules.predicate

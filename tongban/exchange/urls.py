@@ -6,6 +6,7 @@ app_name = "exchange"
 urlpatterns = [
     path("me/data-usage/", views.data_usage, name="data_usage"),
     path("me/data-usage/<int:access_id>/dispute/", views.dispute, name="dispute"),
+    path("me/verify-real-name/", views.verify_real_name, name="verify_real_name"),
     path("exchange/catalogue/", views.catalogue, name="catalogue"),
     path("exchange/catalogue/<path:code>/", views.resource_detail, name="resource"),
     path("exchange/grants/", views.grants, name="grants"),

@@ -2,6 +2,7 @@
 the sharing catalogue, grants, data quality and correction requests. Thin: forms check the
 shape, services decide."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -14,7 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from tongban.core.api import Conflict
 from tongban.core.permissions import allowed, require
-from tongban.exchange import quality, selectors, services
+from tongban.exchange import quality, real_name, selectors, services
 from tongban.exchange.forms import (
     DecisionForm,
     DisputeForm,
@@ -62,6 +63,7 @@ def data_usage(request):
         raise PermissionDenied
     lines = Paginator(selectors.data_usage(person.id_number_index), PAGE_SIZE)
     page = lines.get_page(request.GET.get("page"))
+    page.object_list = selectors.with_ledger_receipts(page.object_list)
     for line in page.object_list:
         line.field_titles = [line.registry.field_title(name) for name in line.fields_returned]
     return render(
@@ -115,6 +117,36 @@ def dispute(request, access_id: int):
             )
             return redirect("exchange:data_usage")
     return render(request, "exchange/dispute.html", {"line": line, "form": form})
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def verify_real_name(request):
+    """The citizen has the name and ID number they registered with checked against the
+    population registry (实名核验, L2). The check is an access like any other: it appears in
+    "who used my data"."""
+    require(request.user, "exchange.verify_real_name")
+    error, status = "", 200
+    if request.method == "POST":
+        try:
+            real_name.verify_real_name(account=request.user)
+        except real_name.RealNameRefused as refusal:
+            error, status = refusal.message, 503 if refusal.code == "unavailable" else 400
+        except ValidationError as problem:  # verified meanwhile, e.g. at a counter
+            error, status = " ".join(problem.messages), 400
+        else:
+            messages.success(
+                request, _("Your name and ID number match the population registry: level L2.")
+            )
+            return redirect("identity:home")
+    registry = selectors.registry_by_code(settings.TONGBAN_POPULATION_REGISTRY)
+    return render(
+        request,
+        "exchange/verify_real_name.html",
+        {"person": person_of(request.user), "error": error, "registry": registry},
+        status=status,
+    )
 
 
 # -- officials: the sharing catalogue -----------------------------------------------------

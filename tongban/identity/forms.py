@@ -126,3 +126,51 @@ class AgentForm(forms.Form):
 
         super().__init__(*args, **kwargs)
         self.fields["scopes"].choices = AgentScope.choices
+
+
+class FindPersonForm(forms.Form):
+    """A counter clerk finds a person by ID number (sent in the body, never in the URL)."""
+
+    id_number = text(
+        _("ID number (18 characters)"), 18, autocomplete="off", autocapitalize="characters"
+    )
+
+    def clean_id_number(self):
+        from tongban.core.identifiers import clean_id_number
+
+        return clean_id_number(self.cleaned_data["id_number"].strip().upper())
+
+
+class CounterVerificationForm(forms.Form):
+    """L3 at a counter: which original document was checked, and the clerk's confirmation."""
+
+    person = forms.IntegerField(widget=forms.HiddenInput)
+    document = forms.ChoiceField(
+        label=_("Document checked"),
+        choices=(),
+        widget=forms.RadioSelect(attrs={"class": "usa-radio__input"}),
+    )
+    checked = forms.BooleanField(
+        label=_(
+            "I have checked the original document in person: the photo shows the person in "
+            "front of me, and the name and ID number match."
+        ),
+        widget=forms.CheckboxInput(attrs={"class": "usa-checkbox__input"}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        from tongban.identity.models import IdentityVerification
+
+        super().__init__(*args, **kwargs)
+        self.fields["document"].choices = IdentityVerification.Document.choices
+
+
+class OperatorVerificationForm(forms.Form):
+    """L2 recorded by an operator while the population registry cannot answer."""
+
+    person = forms.IntegerField(widget=forms.HiddenInput)
+    reason = forms.CharField(
+        label=_("Why the registry check is done by hand, and what was checked"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"class": "usa-textarea", "rows": 3}),
+    )

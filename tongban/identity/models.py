@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from tongban.core import crypto
 from tongban.core.fields import EncryptedTextField
@@ -46,8 +47,10 @@ class Account(AbstractBaseUser, PermissionsMixin):
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
     display_name = models.CharField(_("display name"), max_length=100)
     is_active = models.BooleanField(_("active"), default=True)
-    is_staff = models.BooleanField(_("staff status"), default=False)
-    date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
+    is_staff = models.BooleanField(pgettext_lazy("account", "staff status"), default=False)
+    date_joined = models.DateTimeField(
+        pgettext_lazy("account", "date joined"), default=timezone.now
+    )
 
     objects = AccountManager()
 
@@ -122,6 +125,12 @@ class Person(models.Model):
         return mask_id_number(self.id_number)
 
     @property
+    def assurance_method_label(self) -> str:
+        """How the level was reached, in words (e.g. "In person at a service counter")."""
+        methods = IdentityVerification.Method
+        return methods(self.assurance_method).label if self.assurance_method in methods else ""
+
+    @property
     def masked_phone(self) -> str:
         return mask_phone(self.phone)
 
@@ -150,6 +159,57 @@ class Person(models.Model):
         self.id_number_index = self.index_for(self.id_number)
         self.email = (self.email or "").strip().lower()
         self.phone_index = self.phone_index_for(self.phone or "")
+
+
+class IdentityVerification(models.Model):
+    """One raising of a person's assurance level (实名核验): how, by whom, where, on what basis.
+
+    `Person.assurance` and `assurance_method` hold the current level; these rows are the
+    history behind it. Written only by `services.verify_identity`."""
+
+    class Method(models.TextChoices):
+        COUNTER = "counter", _("In person at a service counter")
+        POPULATION_REGISTRY = "population_registry", _("Against the population registry")
+        OPERATOR = "operator", _("By a platform operator")
+
+    class Document(models.TextChoices):
+        ID_CARD = "id_card", _("Resident identity card")
+        TEMPORARY_ID_CARD = "temporary_id_card", _("Temporary resident identity card")
+        HOUSEHOLD_REGISTER = "household_register", _("Household register (for a minor)")
+
+    person = models.ForeignKey(
+        Person, models.PROTECT, related_name="verifications", verbose_name=_("person")
+    )
+    level = models.PositiveSmallIntegerField(_("assurance level"), choices=Person.Assurance.choices)
+    method = models.CharField(_("verified how"), max_length=30, choices=Method.choices)
+    verified_by = models.ForeignKey(
+        Account,
+        models.PROTECT,
+        related_name="verifications_made",
+        verbose_name=_("verified by"),
+    )
+    department = models.ForeignKey(
+        Department,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("department"),
+    )
+    document = models.CharField(
+        _("document checked"), max_length=30, choices=Document.choices, blank=True
+    )
+    reason = models.TextField(_("reason"), blank=True)
+    evidence = models.CharField(_("evidence"), max_length=100, blank=True)
+    verified_at = models.DateTimeField(_("verified at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("identity verification")
+        verbose_name_plural = _("identity verifications")
+        indexes = [models.Index(fields=["person", "verified_at"], name="verification_person")]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} L{self.level} {self.method}"
 
 
 class Business(models.Model):
@@ -185,7 +245,7 @@ class Role(models.TextChoices):
     APPROVER = "approver", _("Approver")
     DEPARTMENT_HEAD = "department_head", _("Department head")
     DATA_ADMIN = "data_admin", _("Department data administrator")
-    OPERATOR = "operator", _("Platform operator")
+    OPERATOR = "operator", pgettext_lazy("role", "Platform operator")
     AUDITOR = "auditor", _("Auditor")
 
 
@@ -321,7 +381,9 @@ class AccountSession(models.Model):
     account = models.ForeignKey(
         Account, models.CASCADE, related_name="sessions", verbose_name=_("account")
     )
-    session_key = models.CharField(_("session key"), max_length=40, unique=True)
+    session_key = models.CharField(
+        pgettext_lazy("account session", "session key"), max_length=40, unique=True
+    )
     started_at = models.DateTimeField(_("started at"), default=timezone.now)
     last_seen_at = models.DateTimeField(_("last seen at"), default=timezone.now)
     client_address = models.GenericIPAddressField(_("client address"), null=True, blank=True)
@@ -332,8 +394,8 @@ class AccountSession(models.Model):
     )
 
     class Meta:
-        verbose_name = _("session")
-        verbose_name_plural = _("sessions")
+        verbose_name = pgettext_lazy("account session", "session")
+        verbose_name_plural = pgettext_lazy("account session", "sessions")
         indexes = [models.Index(fields=["account", "ended_at"], name="session_account_open")]
 
     def __str__(self) -> str:

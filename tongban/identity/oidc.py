@@ -2,7 +2,10 @@
 Tongban's claims per scope, and user scopes kept away from client-credentials tokens."""
 
 from django.db.models import Model
+from jwcrypto import jwk
 from oauth2_provider.oauth2_validators import OAuth2Validator
+from oauth2_provider.settings import oauth2_settings
+from oauth2_provider.utils import jwk_from_pem
 
 from tongban.identity import selectors
 from tongban.identity.models import Person
@@ -64,6 +67,23 @@ class TongbanValidator(OAuth2Validator):
     def get_id_token_dictionary(self, token, token_handler, request):
         claims, expiration = super().get_id_token_dictionary(token, token_handler, request)
         return {k: v for k, v in claims.items() if k not in USERINFO_ONLY}, expiration
+
+    def _get_key_for_token(self, token):
+        """The keys an id_token we issued may be checked with (RP-initiated logout reads
+        `id_token_hint` through this): for RS256 every published key, the active one and those
+        rotated out, so a token signed before a rotation still identifies its session until it
+        expires — as relying parties verify it against the JWKS."""
+        key = super()._get_key_for_token(token)
+        if key is None or key.get("kty") != "RSA":
+            return key
+        keys = jwk.JWKSet()
+        for pem in (
+            oauth2_settings.OIDC_RSA_PRIVATE_KEY,
+            *oauth2_settings.OIDC_RSA_PRIVATE_KEYS_INACTIVE,
+        ):
+            key = jwk_from_pem(pem)
+            keys.add(jwk.JWK(**{"kid": key.thumbprint(), **key.export_public(as_dict=True)}))
+        return keys
 
     def validate_scopes(self, client_id, scopes, client, request, *args, **kwargs):
         """A client-credentials token acts for a system, never for a person: it may not

@@ -16,9 +16,16 @@ rules.add_perm("identity.manage_officials", is_operator)
 rules.add_perm("identity.manage_accounts", is_operator)
 rules.add_perm("identity.disable_account", is_operator)
 rules.add_perm("identity.manage_clients", is_operator)
-# A counter clerk verifies identity in person (L3) and records guardianship from documents;
-# an operator may record an L2 verification until the population registry answers online.
-rules.add_perm("identity.verify_identity", is_counter_clerk | is_operator)
+rules.add_perm("identity.manage_businesses", is_operator)
+# Raising assurance (实名核验), one permission per method (services.verify_identity):
+# a counter clerk of any department verifies a person in person (L3); a platform operator
+# records L2 when the population registry cannot answer; a citizen has their own name and ID
+# number checked against the population registry (L2, through the exchange).
+rules.add_perm("identity.find_person", is_counter_clerk | is_operator)
+rules.add_perm("identity.verify_at_counter", is_counter_clerk)
+rules.add_perm("identity.verify_by_operator", is_operator)
+rules.add_perm("identity.verify_against_registry", is_person & is_self)
+# A counter clerk records guardianship from documents.
 rules.add_perm("identity.record_guardianship", is_counter_clerk)
 # A person's record: themselves, their guardian, or a counter clerk serving them.
 rules.add_perm("identity.view_person", acts_for("track") | is_counter_clerk | is_operator)
@@ -42,7 +49,13 @@ for action in ("view", "add", "change", "delete"):
     for model in ("oidcclient", "official", "officialrole", "business"):
         if not rules.perm_exists(f"identity.{action}_{model}"):  # view_official: see above
             rules.add_perm(f"identity.{action}_{model}", is_operator)
-for model in ("account", "accountsession", "agentauthorization", "guardianship"):
+for model in (
+    "account",
+    "accountsession",
+    "agentauthorization",
+    "guardianship",
+    "identityverification",
+):
     rules.add_perm(f"identity.view_{model}", is_operator)
 rules.add_perm("identity.change_account", is_operator)
 rules.add_perm("oauth2_provider", is_operator)  # the admin index shows the app

@@ -13,6 +13,7 @@ from tongban.identity.models import (
     Business,
     Consent,
     Guardianship,
+    IdentityVerification,
     Official,
     Person,
 )
@@ -114,6 +115,24 @@ def agents_of(*, business: Business) -> QuerySet[AgentAuthorization]:
         )
         .select_related("agent")
         .order_by("expires_on")
+    )
+
+
+def person_by_id_number(id_number: str) -> Person | None:
+    """The person with this (already cleaned) ID number, found through its blind index."""
+    return (
+        Person.objects.select_related("account")
+        .filter(id_number_index=Person.index_for(id_number))
+        .first()
+    )
+
+
+def verifications_of(*, person: Person) -> QuerySet[IdentityVerification]:
+    """How the person's identity was verified, newest first."""
+    return (
+        IdentityVerification.objects.filter(person=person)
+        .select_related("department", "verified_by")
+        .order_by("-verified_at", "-id")
     )
 
 

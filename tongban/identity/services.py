@@ -20,7 +20,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from oauth2_provider.models import AccessToken, Application, RefreshToken
 
 from tongban.core.events import Ref, record_event
-from tongban.core.identifiers import clean_id_number
+from tongban.core.identifiers import clean_credit_code, clean_id_number
 from tongban.core.models import Department
 from tongban.core.permissions import require
 from tongban.identity.backends import PHONE
@@ -32,10 +32,12 @@ from tongban.identity.models import (
     Business,
     Consent,
     Guardianship,
+    IdentityVerification,
     Official,
     OfficialRole,
     OidcClient,
     Person,
+    Role,
 )
 
 RECOVERY_CODES = 10
@@ -189,7 +191,7 @@ def save_person_without_account(
     *, actor: Ref, real_name: str, id_number: str
 ) -> tuple[Person, str]:
     """A person known to the platform who has no account (e.g. a child), for guardianship."""
-    _check(actor, "identity.verify_identity")
+    _check(actor, "identity.record_guardianship")
     id_number = clean_id_number(id_number)
     person = Person.objects.filter(id_number_index=Person.index_for(id_number)).first()
     if person is not None and person.real_name == real_name:
@@ -259,26 +261,100 @@ def disable_account(*, actor: Ref, account: Account) -> None:
     record_event("identity.account.disabled", subject=account, actor=actor)
 
 
+# How each method raises assurance, and who may use it (policies.py).
+VERIFICATION_METHODS = {
+    IdentityVerification.Method.COUNTER: (Person.Assurance.L3, "identity.verify_at_counter"),
+    IdentityVerification.Method.OPERATOR: (Person.Assurance.L2, "identity.verify_by_operator"),
+    IdentityVerification.Method.POPULATION_REGISTRY: (
+        Person.Assurance.L2,
+        "identity.verify_against_registry",
+    ),
+}
+MAX_REASON = 500
+
+
 @transaction.atomic
-def verify_identity(*, actor: Ref, person: Person, level: int, method: str) -> Person:
-    """Raise a person's assurance level and record how (e.g. L3 `counter`, L2 `operator`)."""
-    _check(actor, "identity.verify_identity", person)
-    if level not in Person.Assurance.values or level <= Person.Assurance.L1:
-        raise ValidationError(_("Choose L2 or L3."))
-    if person.assurance == level and person.assurance_method == method:
-        return person
+def verify_identity(
+    *,
+    actor: Account,
+    person: Person,
+    method: str,
+    document: str = "",
+    reason: str = "",
+    evidence: str = "",
+) -> IdentityVerification:
+    """Raise a person's assurance level (实名核验) and record how, by whom and where.
+
+    - `counter` (L3): a counter clerk of any department saw the person and the original
+      `document`; the clerk's department is recorded as the place.
+    - `operator` (L2): a platform operator, while the population registry cannot answer; the
+      `reason` is required and kept.
+    - `population_registry` (L2): the person themselves, after the exchange found their name
+      and ID number in the population registry; `evidence` names the access-log line.
+
+    A level is never lowered, nor recorded twice: a person already at the level (or above) is
+    refused, and nothing changes."""
+    try:
+        level, permission = VERIFICATION_METHODS[IdentityVerification.Method(method)]
+    except ValueError:
+        raise ValidationError({"method": _("Choose how the identity was verified.")}) from None
+    require(actor, permission, person)
+    reason, evidence = (reason or "").strip(), (evidence or "").strip()
+    if method == IdentityVerification.Method.COUNTER and (
+        document not in IdentityVerification.Document.values
+    ):
+        raise ValidationError({"document": _("Choose the document you checked.")})
+    if method == IdentityVerification.Method.OPERATOR and not reason:
+        raise ValidationError({"reason": _("Say why the registry check is done by hand.")})
+    if len(reason) > MAX_REASON:
+        raise ValidationError({"reason": _("Please keep it shorter.")})
+    if method == IdentityVerification.Method.POPULATION_REGISTRY and not evidence:
+        raise ValidationError(_("The registry's answer is missing."))
+    person = Person.objects.select_for_update().get(pk=person.pk)
+    if person.assurance >= level:
+        raise ValidationError(
+            _("This identity is already verified at level L%(level)d.")
+            % {"level": person.assurance}
+        )
+    official = getattr(actor, "official", None) if actor.kind == Account.Kind.OFFICIAL else None
+    verification = IdentityVerification.objects.create(
+        person=person,
+        level=level,
+        method=method,
+        verified_by=actor,
+        department=official.department if official else None,
+        document=document if method == IdentityVerification.Method.COUNTER else "",
+        reason=reason,
+        evidence=evidence[:100],
+    )
     person.assurance, person.assurance_method = level, method
     person.save(update_fields=["assurance", "assurance_method"])
     record_event(
         "identity.person.verified",
         subject=person,
-        payload={"level": level, "method": method},
+        payload={
+            "level": level,
+            "method": method,
+            "verification": verification.pk,
+            "department": verification.department_id,
+        },
         actor=actor,
     )
-    return person
+    return verification
 
 
 # -- officials ---------------------------------------------------------------------------
+
+
+def check_official(*, login: str, roles: list[str]) -> None:
+    """The rules of an official's login and roles (also run by the admin form, so it can
+    show them next to the field). Raises ValidationError per field."""
+    if not any(c.isalpha() for c in login or ""):
+        raise ValidationError({"login": _("An official's login contains a letter.")})
+    if set(roles) - set(Role.values):
+        raise ValidationError({"roles": _("Choose known roles.")})
+    if Account.objects.filter(login=login).exclude(kind=Account.Kind.OFFICIAL).exists():
+        raise ValidationError({"login": _("This login belongs to a citizen account.")})
 
 
 @transaction.atomic
@@ -293,13 +369,17 @@ def save_official(
     password_hash: str = "",
 ) -> tuple[Official, str]:
     """Create or update an official and set exactly `roles`; returns it and "created",
-    "updated" or "unchanged". Officials with admin-page roles get staff status."""
+    "updated" or "unchanged". Officials with admin-page roles get staff status. A new
+    official's `password` must pass the password rules (`password_hash`: seeds only)."""
     _check(actor, "identity.manage_officials")
-    if not any(c.isalpha() for c in login):
-        raise ValidationError({"login": _("An official's login contains a letter.")})
+    check_official(login=login, roles=roles)
     account = Account.objects.filter(login=login).first()
     status = "unchanged"
     if account is None:
+        if password:
+            password_validation.validate_password(
+                password, Account(login=login, display_name=display_name)
+            )
         account = Account.objects.create_user(
             login, password, kind=Account.Kind.OFFICIAL, display_name=display_name
         )
@@ -307,8 +387,6 @@ def save_official(
             account.password = password_hash
             account.save(update_fields=["password"])
         status = "created"
-    elif account.kind != Account.Kind.OFFICIAL:
-        raise ValidationError({"login": _("This login belongs to a citizen account.")})
     official, made = Official.objects.get_or_create(
         account=account, defaults={"department": department}
     )
@@ -336,6 +414,72 @@ def save_official(
             actor=actor,
         )
     return official, status
+
+
+# -- businesses --------------------------------------------------------------------------
+
+
+def check_business(*, credit_code: str, name: str, legal_representative: Person | None) -> str:
+    """The rules of a business record; returns the cleaned credit code or raises a
+    ValidationError per field (also run by the admin form)."""
+    errors: dict[str, list[str]] = {}
+    try:
+        credit_code = clean_credit_code(credit_code or "")
+    except ValidationError as error:
+        errors["credit_code"] = error.messages
+    if not (name or "").strip():
+        errors["name"] = [_("Enter the business's registered name.")]
+    if legal_representative is None:
+        errors["legal_representative"] = [_("Choose the legal representative.")]
+    elif legal_representative.is_minor():
+        errors["legal_representative"] = [_("The legal representative must be an adult.")]
+    if errors:
+        raise ValidationError(errors)
+    return credit_code
+
+
+@transaction.atomic
+def save_business(
+    *, actor: Ref, credit_code: str, name: str, legal_representative: Person
+) -> tuple[Business, str]:
+    """Register or update a legal person (法人), found by its unified social credit code;
+    returns it and "created", "updated" or "unchanged". The legal representative holds every
+    scope for the business; agents keep their authorizations when the representative changes,
+    until they expire or are revoked."""
+    _check(actor, "identity.manage_businesses")
+    credit_code = check_business(
+        credit_code=credit_code, name=name, legal_representative=legal_representative
+    )
+    name = name.strip()
+    business = Business.objects.select_for_update().filter(credit_code=credit_code).first()
+    if business is None:
+        business = Business(credit_code=credit_code)
+        changed = ["name", "legal_representative"]
+    else:
+        changed = [
+            field
+            for field, value in (
+                ("name", business.name != name),
+                (
+                    "legal_representative",
+                    business.legal_representative_id != legal_representative.pk,
+                ),
+            )
+            if value
+        ]
+        if not changed:
+            return business, "unchanged"
+    status = "updated" if business.pk else "created"
+    business.name, business.legal_representative = name, legal_representative
+    business.full_clean()
+    business.save()
+    record_event(
+        f"identity.business.{status}",
+        subject=business,
+        payload={"fields": changed, "legal_representative": legal_representative.pk},
+        actor=actor,
+    )
+    return business, status
 
 
 # -- sessions ----------------------------------------------------------------------------

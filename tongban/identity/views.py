@@ -12,6 +12,7 @@ from django.contrib import messages
 from django.contrib.auth import authenticate, login, logout
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -19,12 +20,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from tongban.core.permissions import require
+from tongban.core.permissions import allowed, require
 from tongban.identity import forms, selectors, services
 from tongban.identity.models import (
     Account,
@@ -33,10 +34,12 @@ from tongban.identity.models import (
     AgentScope,
     Business,
     Consent,
+    IdentityVerification,
     Person,
 )
 from tongban.identity.predicates import official_of, person_of
 from tongban.identity.sessions import rekey_session
+from tongban.identity.throttle import rate_limited
 
 BACKEND = "tongban.identity.backends.IdentifierBackend"
 PENDING = "identity.pending"
@@ -86,11 +89,13 @@ def locked_out(request, original_response=None, credentials=None):
 @never_cache
 @sensitive_post_parameters("password")
 @require_http_methods(["GET", "POST"])
+@rate_limited("login")
 def sign_in(request):
     next_url = safe_next(request, request.POST.get("next") or request.GET.get("next"))
     if request.method == "GET" and request.user.is_authenticated:
         return redirect(next_url)
-    form = forms.SignInForm(request.POST or None)
+    # Bound on every POST, even an empty one: an unbound form has no errors to add to.
+    form = forms.SignInForm(request.POST if request.method == "POST" else None)
     status = 200
     if request.method == "POST":
         account = None
@@ -211,10 +216,11 @@ def sign_out(request):
 @never_cache
 @sensitive_post_parameters("password")
 @require_http_methods(["GET", "POST"])
+@rate_limited("register")
 def register(request):
     if request.user.is_authenticated:
         return redirect("identity:home")
-    form = forms.RegistrationForm(request.POST or None)
+    form = forms.RegistrationForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             services.register_citizen(**form.cleaned_data)
@@ -243,6 +249,7 @@ def _centre(request, template: str, context: dict, section: str, status: int = 2
 
 @never_cache
 @login_required
+@require_safe
 def home(request):
     """Profile (个人资料): masked ID number and phone; officials are sent to the workbench."""
     if official_of(request.user) is not None:
@@ -435,6 +442,7 @@ def end_all_sessions(request):
 
 @never_cache
 @login_required
+@require_safe
 def applications(request):
     """Applications I signed in to with Tongban, and what they may read (已授权应用)."""
     return _centre(
@@ -534,6 +542,7 @@ def revoke_agent(request, pk: int):
 
 @never_cache
 @login_required
+@require_safe
 def workbench(request):
     """The official's landing page (工作台) after password and second factor."""
     official = selectors.official_with_roles(account=request.user)
@@ -542,7 +551,120 @@ def workbench(request):
     return render(
         request,
         "identity/workbench.html",
-        {"official": official, "roles": [r.get_role_display() for r in official.roles.all()]},
+        {
+            "official": official,
+            "roles": [r.get_role_display() for r in official.roles.all()],
+            "may_verify": allowed(request.user, "identity.find_person"),
+            # the catalogue's pages (tongban.catalog.workbench), named by permission only
+            "may_edit_catalogue": allowed(request.user, "catalog.edit_matter", official.department),
+            "may_review_catalogue": allowed(request.user, "catalog.review_version"),
+        },
+    )
+
+
+# The workbench forms that raise assurance: action -> (form, method, permission).
+VERIFICATION_ACTIONS = {
+    "counter": (
+        forms.CounterVerificationForm,
+        IdentityVerification.Method.COUNTER,
+        "identity.verify_at_counter",
+    ),
+    "operator": (
+        forms.OperatorVerificationForm,
+        IdentityVerification.Method.OPERATOR,
+        "identity.verify_by_operator",
+    ),
+}
+
+
+def _person_posted(request) -> Person:
+    try:
+        pk = int(request.POST.get("person", ""))
+    except ValueError:
+        raise Http404 from None
+    return get_object_or_404(Person.objects.select_related("account"), pk=pk)
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def verify_identity(request):
+    """Identity verification at the workbench (实名核验): a counter clerk finds a person by ID
+    number (posted, never in the URL; shown masked), checks the original document and records
+    L3; a platform operator records L2 when the population registry cannot answer."""
+    require(request.user, "identity.find_person")
+    action = request.POST.get("action") if request.method == "POST" else None
+    find_form = forms.FindPersonForm(request.POST if action == "find" else None)
+    person, bound, status = None, {}, 200
+    if action == "find":
+        if find_form.is_valid():
+            person = selectors.person_by_id_number(find_form.cleaned_data["id_number"])
+            if person is None:
+                find_form.add_error("id_number", _("No one with this ID number is known here."))
+            else:  # the full number is not echoed back: the card shows it masked
+                find_form = forms.FindPersonForm()
+        status = 200 if person else 400
+    elif action in VERIFICATION_ACTIONS:
+        form_class, method, permission = VERIFICATION_ACTIONS[action]
+        person = _person_posted(request)
+        require(request.user, permission, person)
+        form = bound[action] = form_class(request.POST, auto_id=f"{action}-%s")
+        if form.is_valid():
+            try:
+                services.verify_identity(
+                    actor=request.user,
+                    person=person,
+                    method=method,
+                    document=form.cleaned_data.get("document", ""),
+                    reason=form.cleaned_data.get("reason", ""),
+                )
+            except ValidationError as error:
+                problems = error.message_dict if hasattr(error, "error_dict") else {}
+                for field, messages_ in problems.items():
+                    form.add_error(field if field in form.fields else None, messages_)
+                if not problems:
+                    form.add_error(None, error.messages)
+            else:
+                person.refresh_from_db()
+                messages.success(
+                    request,
+                    _("%(name)s (%(id_number)s) is now verified: %(level)s.")
+                    % {
+                        "name": person.real_name,
+                        "id_number": person.masked_id_number,
+                        "level": person.get_assurance_display(),
+                    },
+                )
+                return redirect("identity:verify_identity")
+        status = 400
+    elif action is not None:
+        raise PermissionDenied
+    methods = []
+    if person is not None:
+        for name, (form_class, method, permission) in VERIFICATION_ACTIONS.items():
+            if not allowed(request.user, permission, person):
+                continue
+            level = services.VERIFICATION_METHODS[method][0]
+            methods.append(
+                {
+                    "action": name,
+                    "level": level,
+                    # a refused form stays on the page, with its reason
+                    "done": person.assurance >= level and name not in bound,
+                    "form": bound.get(name)
+                    or form_class(initial={"person": person.pk}, auto_id=f"{name}-%s"),
+                }
+            )
+    return render(
+        request,
+        "identity/verify_identity.html",
+        {
+            "find_form": find_form,
+            "person": person,
+            "methods": methods,
+            "history": selectors.verifications_of(person=person)[:10] if person else [],
+        },
+        status=status,
     )
 
 

@@ -7,6 +7,7 @@ direct database access does."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from tongban.core.models import Event
 
@@ -62,8 +63,8 @@ class Node(models.Model):
     """The hash of a complete subtree at a stored level (`tongban.ledger.tree`), keyed by its
     slot: `end * 64 + level`, where `end` is the tree size at which it became complete."""
 
-    slot = models.BigIntegerField(_("slot"), primary_key=True)
-    hash = models.BinaryField(_("hash"), max_length=32)
+    slot = models.BigIntegerField(pgettext_lazy("ledger tree", "slot"), primary_key=True)
+    hash = models.BinaryField(pgettext_lazy("ledger tree", "hash"), max_length=32)
 
     class Meta:
         verbose_name = _("tree node")

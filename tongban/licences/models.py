@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from tongban.core import crypto
 from tongban.core.fields import EncryptedTextField
@@ -166,7 +167,7 @@ class Sequence(models.Model):
 class LicenceStatus(models.TextChoices):
     VALID = "valid", _("Valid")
     SUSPENDED = "suspended", _("Suspended")
-    REVOKED = "revoked", _("Revoked")
+    REVOKED = "revoked", pgettext_lazy("licence status", "Revoked")
 
 
 class Licence(models.Model):
@@ -289,7 +290,7 @@ class PresentationUse(models.Model):
         Licence, models.CASCADE, related_name="presentations", verbose_name=_("licence")
     )
     nonce_hash = models.CharField(_("nonce hash"), max_length=64, unique=True)
-    audience = models.CharField(_("audience"), max_length=200)
+    audience = models.CharField(pgettext_lazy("presentation", "audience"), max_length=200)
     disclosed = models.JSONField(_("disclosed claims"), default=list)
     verified_at = models.DateTimeField(_("verified at"), default=timezone.now)
 

@@ -8,6 +8,7 @@ row, so queues are plain indexed queries and never deserialize a workflow."""
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from tongban.core.fields import EncryptedTextField
 from tongban.core.models import Department
@@ -136,7 +137,7 @@ class Task(models.Model):
     against an older version is refused (`StaleTask`)."""
 
     class Status(models.TextChoices):
-        OPEN = "open", _("Open")
+        OPEN = "open", pgettext_lazy("task status", "Open")
         CLAIMED = "claimed", _("Claimed")
         SUPPLEMENT = "supplement", _("Waiting for a supplement")
         COMPLETED = "completed", _("Completed")
@@ -155,7 +156,7 @@ class Task(models.Model):
     )
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
     outcomes = models.JSONField(_("outcomes"), default=list)
-    fields = models.JSONField(_("fields"), default=list)
+    fields = models.JSONField(pgettext_lazy("task", "fields"), default=list)
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.OPEN
     )
