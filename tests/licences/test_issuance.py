@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.test import override_settings
 
+from tests.ledger.conftest import settled
 from tests.licences.conftest import SENIOR_FIELDS, department, make_official
 from tongban.core import crypto
 from tongban.core.api import Conflict
@@ -70,6 +71,7 @@ def test_an_issued_licence_is_signed_by_its_department_and_recorded(senior_card)
 def test_the_ledger_receipt_appears_once_the_issuance_is_sealed(senior_card):
     assert senior_card.issuance_event_id is not None
     assert senior_card.ledger_receipt is None  # not sealed yet
+    settled()  # PostgreSQL: until no older transaction is open
     seal_pending_events()
     receipt = senior_card.ledger_receipt
     entry = Entry.objects.get(event_id=senior_card.issuance_event_id)

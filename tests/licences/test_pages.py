@@ -5,6 +5,7 @@ import re
 import pytest
 from django.utils import timezone
 
+from tests.ledger.conftest import settled
 from tests.licences.conftest import client_for, make_citizen
 from tongban.ledger.services import seal_pending_events
 from tongban.licences import views
@@ -31,6 +32,7 @@ def test_the_detail_page_masks_the_id_number(senior_card, retiree):
 def test_the_detail_page_links_the_ledger_record_once_sealed(senior_card, retiree):
     page = client_for(retiree).get(f"/licences/{senior_card.pk}/").content.decode()
     assert "存证中" in page and "Receipt(" not in page
+    settled()  # PostgreSQL: until no older transaction is open
     seal_pending_events()
     index = senior_card.ledger_receipt.index
     page = client_for(retiree).get(f"/licences/{senior_card.pk}/").content.decode()

@@ -99,7 +99,7 @@ def offer_for_exchange(licence_type: LicenceType) -> Registry:
             description=summary,
             source=SOURCE,
         )
-    else:
+    elif registry.schema != schema:  # as dicts: PostgreSQL's jsonb keeps no key order
         registry, _status = exchange.evolve_schema(actor=ACTOR, registry=registry, schema=schema)
         if registry.name != name:
             Registry.objects.filter(pk=registry.pk).update(name=name)
