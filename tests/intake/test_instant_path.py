@@ -332,3 +332,37 @@ def test_a_review_asked_for_on_the_explanation_page_reopens_the_case(demo, clien
     refused.refresh_from_db()
     assert refused.status == Status.SUBMITTED
     assert ProcessInstance.objects.filter(subject_id=str(refused.pk)).exists()
+
+
+def test_one_approval_costs_few_statements(demo):
+    """Performance guard (ADR 0090, "Measured"): the whole instant approval — submission,
+    registry read with its access log, evaluation, acceptance, approval, licence, events,
+    message — in 48 statements here (61 before the pass that removed repeated lookups and
+    per-step saves; savepoints of the test's transaction included)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tongban.catalog.models import Material
+
+    account = person_account("wangxiuying")
+    version = MatterVersion.objects.get(name=SENIOR, status="published")
+    for _attempt in range(2):  # the first warms the process's caches (decision tables, keys)
+        application = services.save_draft(
+            actor=account, version=version, form_data=answers_for(version, "wangxiuying")
+        )
+        for code, material in services.material_codes(application).items():
+            if material.necessity == Material.Necessity.REQUIRED and not material.government_held:
+                services.add_material(
+                    actor=account,
+                    application=application,
+                    material_code=code,
+                    file=pdf("photo.png", PNG),
+                )
+        with CaptureQueriesContext(connection) as queries:
+            decided = services.submit_application(
+                actor=account, application=application, idempotency_key=uuid.uuid4().hex
+            ).application
+            assert decided.status == Status.APPROVED and decided.licence.identifier
+    assert len(queries.captured_queries) <= 48, "\n".join(
+        q["sql"][:120] for q in queries.captured_queries
+    )
