@@ -163,7 +163,7 @@ def drafts(base: str, sessions, setup: dict, count: int) -> list[tuple[int, int]
 def measure(kind: str, base: str, setup: dict) -> None:
     sessions = sessions_for(base, setup)
     prepared = drafts(base, sessions, setup, SUBMISSIONS + 20)
-    approved = {"count": 0}
+    approved = {"count": 0, "referred": 0}
     lock = threading.Lock()
 
     def me(i: int) -> bool:
@@ -181,11 +181,12 @@ def measure(kind: str, base: str, setup: dict) -> None:
         ok = body.get("status") == "approved" and bool(body.get("licence"))
         with lock:
             approved["count"] += ok
+            approved["referred"] += body.get("status") == "submitted"  # the fetch deadline
         return ok
 
     drive("warm-up", me, requests_total=200, concurrency=CONCURRENCY)
     drive("warm-up", submit, requests_total=20, concurrency=4)
-    approved["count"] = 0
+    approved["count"] = approved["referred"] = 0
     trivial = drive(
         f"[{kind}] GET /api/v1/identity/me",
         me,
@@ -203,7 +204,8 @@ def measure(kind: str, base: str, setup: dict) -> None:
     print(
         f"[{kind}] p99 ratio {ratio(instant.percentile(99), trivial.percentile(99))} "
         f"(goal <= 4x); throughput ratio {ratio(instant.rate, trivial.rate)} "
-        f"(goal >= 0.5x); approved with licence {approved['count']}/{SUBMISSIONS}",
+        f"(goal >= 0.5x); approved with licence {approved['count']}/{SUBMISSIONS}, "
+        f"referred to an official {approved['referred']}",
         flush=True,
     )
 
