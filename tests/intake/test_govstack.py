@@ -149,3 +149,84 @@ def test_sendback_seen_by_the_applicant(spec, citizen, single_version, officials
     )
     one = client_for(citizen).get(f"{BASE}/applications/{app.number}").json()
     assert one["status"]["code"] == "SENDBACK"
+
+
+def put(api, file_id, body):
+    return api.put(f"{BASE}/applications/{file_id}", body, content_type="application/json")
+
+
+def test_put_resubmits_a_file_sent_back(spec, citizen, single_version, officials):
+    """SENDBACK → the applicant corrects the answers and hands in the document asked for:
+    the file is PENDING again and the task is back with the official."""
+    app = submit(citizen, single_version)
+    services.request_supplement(
+        actor=officials["wjw.approver"],
+        application=app,
+        task=open_task(app, "accept"),
+        reasons="照片不清晰，性别填错",
+        materials=["photo"],
+    )
+    api = client_for(citizen)
+    body = {
+        "applicantId": str(citizen.pk),
+        "formData": {"data": {**ANSWERS, "child_gender": "女"}},
+    }
+    # The document asked for is missing: refused, nothing changed.
+    missing = put(api, app.number, body)
+    assert missing.status_code == 422, missing.content
+    check(spec, "/documents", "post", missing.json(), "400")  # systemError shape
+    app.refresh_from_db()
+    assert (app.status, app.form_data["child_gender"]) == (Status.SUPPLEMENT, "男")
+    # Wrong answers are refused too.
+    bad = put(api, app.number, {**body, "formData": {"data": {"child_gender": "?"}}})
+    assert bad.status_code == 422
+    photo = api.post(f"{BASE}/documents?additionalMetadata=photo", {"file": pdf("p.pdf")}).json()
+    answer = put(api, app.number, {**body, "documentUrls": [photo["url"]]})
+    assert answer.status_code == 200, answer.content
+    check(spec, "/applications/{fileId}", "put", answer.json())
+    assert answer.json()["status"]["code"] == "PENDING"
+    assert answer.json()["applicationData"]["formData"]["data"]["child_gender"] == "女"
+    app.refresh_from_db()
+    assert app.status == Status.SUBMITTED and app.supplements.get().answered_at is not None
+    assert app.uploads.get(material_code="photo").for_supplement_id is not None
+    assert open_task(app, "accept")  # back with the department
+
+
+def test_put_updates_a_draft(spec, citizen, single_version):
+    draft = services.save_draft(actor=citizen, version=single_version, form_data={})
+    api = client_for(citizen)
+    body = {"applicantId": str(citizen.pk), "formData": {"data": ANSWERS}}
+    answer = put(api, f"draft-{draft.pk}", body)
+    assert answer.status_code == 200, answer.content
+    check(spec, "/applications/{fileId}", "put", answer.json())
+    draft.refresh_from_db()
+    assert draft.form_data == ANSWERS and draft.status == Status.DRAFT
+    check(
+        spec,
+        "/applications/{fileId}",
+        "get",
+        api.get(f"{BASE}/applications/draft-{draft.pk}").json(),
+    )
+
+
+def test_put_is_refused_where_the_lifecycle_forbids(
+    spec, citizen, other_citizen, single_version, officials
+):
+    app = submit(citizen, single_version)
+    api = client_for(citizen)
+    body = {"applicantId": str(citizen.pk), "formData": {"data": {**ANSWERS, "note": "改"}}}
+    # Submitted and waiting for acceptance: the answers are the department's to judge now.
+    refused = put(api, app.number, body)
+    assert refused.status_code == 409 and refused.json()["code"] == "illegal_transition"
+    check(spec, "/documents", "post", refused.json(), "400")
+    app.refresh_from_db()
+    assert "note" not in app.form_data
+    # Someone else's file is not found; another applicantId is refused.
+    other = client_for(other_citizen)
+    assert put(other, app.number, {**body, "applicantId": str(other_citizen.pk)}).status_code == 404
+    assert put(api, app.number, {**body, "applicantId": "999"}).status_code == 403
+    assert put(api, "nope", body).status_code == 404
+    # An official cannot rewrite the applicant's answers.
+    official = client_for(officials["wjw.approver"])
+    body_official = {**body, "applicantId": str(officials["wjw.approver"].pk)}
+    assert put(official, app.number, body_official).status_code in (403, 404)

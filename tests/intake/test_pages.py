@@ -255,3 +255,42 @@ def test_pages_have_no_inline_scripts_or_styles(citizen, submitted, officials):
         assert "<script>" not in html and "style=" not in html and "<style" not in html, url
         assert response["Cache-Control"] == "no-store" or "no-cache" in response["Cache-Control"]
         assert submitted.person.id_number not in html, url  # ID numbers masked
+
+
+def test_counter_intake_can_record_the_in_person_check_as_l3(officials, single_version):
+    from tongban.core.models import Event
+    from tongban.demo import people
+    from tongban.identity.models import Person
+
+    walk_in = Person.objects.get(id_number_index=Person.index_for(people.PEOPLE[1].id_number))
+    assert walk_in.assurance < Person.Assurance.L3
+    clerk = client_for(officials["mzj.clerk"])
+    assert "verified_document" in clerk.get(reverse("intake:counter")).content.decode()
+    body = {
+        "id_number": people.PEOPLE[1].id_number,
+        "version": single_version.pk,
+        "identity_checked": "on",
+        "verified_document": "id_card",
+    }
+    response = clerk.post(reverse("intake:counter"), body)
+    assert response.status_code == 302
+    walk_in.refresh_from_db()
+    assert (walk_in.assurance, walk_in.assurance_method) == (Person.Assurance.L3, "counter")
+    assert Event.objects.filter(kind="identity.person.verified").count() == 1
+    check = walk_in.verifications.get()
+    assert (check.document, check.department) == (
+        "id_card",
+        officials["mzj.clerk"].official.department,
+    )
+    # Already at L3: a second visit starts the draft and records nothing more.
+    assert clerk.post(reverse("intake:counter"), body).status_code == 302
+    assert walk_in.verifications.count() == 1
+    # Without the box, nothing about the person's assurance changes.
+    other = Person.objects.get(id_number_index=Person.index_for(people.PEOPLE[2].id_number))
+    level = other.assurance
+    clerk.post(
+        reverse("intake:counter"),
+        {**body, "id_number": people.PEOPLE[2].id_number, "verified_document": ""},
+    )
+    other.refresh_from_db()
+    assert other.assurance == level

@@ -110,3 +110,51 @@ def test_removing_a_draft_file(citizen, app, django_capture_on_commit_callbacks)
     with django_capture_on_commit_callbacks(execute=True):
         services.remove_material(actor=citizen, upload=upload)
     assert not default_storage.exists(name) and app.uploads.count() == 0
+
+
+def _stored():
+    try:
+        return set(default_storage.listdir("intake")[1])
+    except FileNotFoundError:
+        return set()
+
+
+def test_a_rolled_back_upload_leaves_no_file_behind(citizen, app):
+    """The file is written before its row; when the enclosing transaction rolls back, the
+    sweep removes it once it is old enough — and never a file a row refers to."""
+    import datetime
+
+    from django.db import transaction
+    from django.utils import timezone
+
+    kept = services.add_material(actor=citizen, application=app, material_code="photo", file=pdf())
+    before = _stored()
+    with pytest.raises(RuntimeError), transaction.atomic():
+        services.add_material(actor=citizen, application=app, material_code="photo", file=pdf())
+        raise RuntimeError("the request failed after the upload")
+    assert len(_stored() - before) == 1
+    # Young files may belong to an upload still in its transaction: left alone.
+    assert services.sweep_files() == {"checked": 2, "removed": 0}
+    later = timezone.now() + datetime.timedelta(hours=7)
+    assert services.sweep_files(now=later) == {"checked": 2, "removed": 1}
+    assert _stored() == before == {kept.file.name.split("/")[-1]}
+    assert default_storage.exists(kept.file.name)
+
+
+def test_a_failing_service_removes_its_file_at_once(citizen, app, monkeypatch):
+    from tongban.intake.models import Upload
+
+    def broken(**kwargs):
+        raise RuntimeError("database gone")
+
+    monkeypatch.setattr(Upload.objects, "create", broken)
+    before = _stored()
+    with pytest.raises(RuntimeError):
+        services.add_material(actor=citizen, application=app, material_code="photo", file=pdf())
+    assert _stored() == before
+
+
+def test_the_sweep_is_a_periodic_job():
+    from tongban.core.periodic import registered_jobs
+
+    assert "intake.sweep_files" in registered_jobs()

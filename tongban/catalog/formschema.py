@@ -249,9 +249,64 @@ def merge_forms(schemas: list[dict]) -> dict:
         required += [name for name in schema.get("required", []) if name not in required]
     if not properties:
         return {}
-    return {
+    merged = {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "type": "object",
         "properties": properties,
         "required": required,
+    }
+    rules = [
+        {key: rule[key] for key in ("if", "then", "else") if key in rule}
+        for schema in schemas
+        for rule in conditional_rules(schema)
+    ]
+    if rules:
+        merged["allOf"] = rules  # each matter's conditional fields stay conditional
+    return merged
+
+
+# -- conditional fields (`if` / `then` / `else`) -----------------------------------------------
+
+
+def conditional_rules(schema: dict) -> list[dict]:
+    """The form's `if`/`then`/`else` rules: the top level's and those in a top-level `allOf`
+    (deeper nesting is validated, but not used to show or hide fields)."""
+    rules = [schema] if isinstance(schema.get("if"), dict) else []
+    for item in schema.get("allOf") or []:
+        if isinstance(item, dict) and isinstance(item.get("if"), dict):
+            rules.append(item)
+    return rules
+
+
+def _named(branch: Any) -> set[str]:
+    if not isinstance(branch, dict):
+        return set()
+    names = set(branch.get("required") or []) | set(branch.get("properties") or {})
+    return {n for n in names if isinstance(n, str)}
+
+
+def controlling_fields(schema: dict) -> set[str]:
+    """Fields whose answer decides whether other fields apply (named in an `if`)."""
+    return set().union(*(_named(rule["if"]) for rule in conditional_rules(schema)))
+
+
+def applicable_fields(schema: dict, answers: dict) -> set[str]:
+    """The fields that apply to `answers`. A field named in a rule's `then` (or `else`) —
+    required or constrained there — applies only when that branch is taken, unless the form
+    requires it always or it decides a rule itself; every other field always applies. With no
+    answers yet, an `if` that requires its field is not met."""
+    properties = set(schema.get("properties") or {})
+    rules = conditional_rules(schema)
+    if not rules:
+        return properties
+    always = set(schema.get("required") or []) | controlling_fields(schema)
+    conditional: set[str] = set()
+    taken: set[str] = set()
+    for rule in rules:
+        then, otherwise = _named(rule.get("then")), _named(rule.get("else"))
+        conditional |= then | otherwise
+        met = Draft202012Validator(rule["if"], format_checker=FORMATS).is_valid(answers or {})
+        taken |= then if met else otherwise
+    return {
+        name for name in properties if name in always or name not in conditional or name in taken
     }

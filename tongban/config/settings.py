@@ -174,6 +174,8 @@ TONGBAN_WORKFLOW_MAX_MODEL_BYTES = 512 * 1024
 # due date (working days), and the SMS backend (a class with `send(phone=, text=)`).
 TONGBAN_INTAKE_MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 TONGBAN_INTAKE_WARN_WORKING_DAYS = 2
+# Stored material files no row refers to are removed once older than this (intake.sweep_files).
+TONGBAN_INTAKE_ORPHAN_HOURS = 6
 TONGBAN_SMS_BACKEND = os.environ.get("TONGBAN_SMS_BACKEND", "tongban.intake.sms.LoggingSmsBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("TONGBAN_FROM_EMAIL", "noreply@tongban.example")
 if "EMAIL_BACKEND" in os.environ:

@@ -16,7 +16,7 @@ from tongban.core.api import BodyIn, errors
 from tongban.core.permissions import allowed
 from tongban.identity.models import Business, Person
 from tongban.identity.predicates import official_of, person_of
-from tongban.intake import selectors, services
+from tongban.intake import prefill, selectors, services
 from tongban.intake.models import Application
 from tongban.intake.models import Status as AppStatus
 
@@ -46,6 +46,16 @@ class TaskOut(Schema):
     due_on: datetime.date | None = None
 
 
+class ProvidedOut(Schema):
+    """A material provided by government (免提交): `found`, `not_found` (upload it) or
+    `unavailable` (the department checks it); the values are shown on the draft page."""
+
+    material: str
+    result: str
+    source: str
+    source_department: str | None
+
+
 class ApplicationOut(Schema):
     """An application (办件). `status` is the lifecycle status; `number` is empty for drafts."""
 
@@ -67,6 +77,7 @@ class ApplicationOut(Schema):
     licence: str | None
     form: dict
     uploads: list[UploadOut]
+    provided: list[ProvidedOut]
     children: list[int]
 
 
@@ -99,6 +110,15 @@ def _out(application: Application) -> dict:
                 "sha256": u.sha256,
             }
             for u in application.uploads.all()
+        ],
+        "provided": [
+            {
+                "material": p.material_code,
+                "result": p.result,
+                "source": p.source_name,
+                "source_department": p.source_department.name if p.source_department_id else None,
+            }
+            for p in application.provided.select_related("source_department")
         ],
         "children": list(application.children.values_list("pk", flat=True)),
     }
@@ -180,6 +200,9 @@ def create(
         application = services.save_draft(
             actor=request.user, form_data=body.form, party=party, **_target(body)
         )
+        # Once only: read the registries now (outside any transaction), as the form page does.
+        prefill.prefill(actor=request.user, application=application)
+        application = selectors.application(pk=application.pk)
     else:
         application = services.apply(
             actor=request.user,

@@ -10,14 +10,17 @@ class IntakeConfig(AppConfig):
     verbose_name = _("Applications")
 
     def ready(self) -> None:
+        from tongban.core.extensions import add_template
         from tongban.core.periodic import register_periodic_job
         from tongban.instant.services import register_review_handler
         from tongban.intake import policies  # noqa: F401  (registers the rules)
         from tongban.intake.instant_path import review_handler
-        from tongban.intake.tasks import start_undecided_reviews, watch_deadlines
+        from tongban.intake.tasks import start_undecided_reviews, sweep_files, watch_deadlines
 
         register_review_handler(review_handler)
-
+        # 在线办理: the catalogue's guide and life-event pages link to the application form.
+        add_template("catalog.guide_actions", "intake/_guide_actions.html")
+        add_template("catalog.life_event_actions", "intake/_life_event_actions.html")
         register_periodic_job(
             "intake.watch_deadlines", every=datetime.timedelta(minutes=15), task=watch_deadlines
         )
@@ -25,4 +28,7 @@ class IntakeConfig(AppConfig):
             "intake.start_undecided_reviews",
             every=datetime.timedelta(minutes=1),
             task=start_undecided_reviews,
+        )
+        register_periodic_job(
+            "intake.sweep_files", every=datetime.timedelta(hours=1), task=sweep_files
         )

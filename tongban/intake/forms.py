@@ -8,7 +8,7 @@ from django import forms
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from tongban.catalog.formschema import ordered_fields
+from tongban.catalog.formschema import applicable_fields, controlling_fields, ordered_fields
 
 PREFIX = "f_"
 
@@ -62,7 +62,13 @@ def _field(name: str, field: dict, required: bool) -> forms.Field:
 
 
 class ApplicationForm(forms.Form):
-    """Fields from the schema, plus the submission token (防重复提交)."""
+    """Fields from the schema, plus the submission token (防重复提交).
+
+    Conditional fields (`if`/`then` in the schema) are shown only when they apply to the
+    saved `answers`, without JavaScript: a field whose answer decides others carries a note
+    that further questions follow once saved; `newly_applicable` tells the view that the
+    posted answers open fields the applicant has not seen yet (then it saves, and shows them
+    instead of submitting)."""
 
     form_token = forms.CharField(widget=forms.HiddenInput, required=False)
 
@@ -72,11 +78,25 @@ class ApplicationForm(forms.Form):
         kwargs.setdefault("initial", {}).update(initial)
         super().__init__(*args, **kwargs)
         required = set(schema.get("required", []))
+        shown = applicable_fields(schema, answers or {})
+        deciding = controlling_fields(schema)
         self.names = []
         for name, field in ordered_fields(schema):
+            if name not in shown:
+                continue
             self.fields[PREFIX + name] = _field(name, field, name in required)
             self.fields[PREFIX + name].schema_required = name in required
+            if name in deciding:
+                self.fields[PREFIX + name].help_text = _(
+                    "Your answer decides which further questions apply: they appear when you "
+                    "save or continue."
+                )
             self.names.append(name)
+        self.has_conditions = bool(deciding)
+
+    def newly_applicable(self, answers: dict) -> set[str]:
+        """Fields that apply to `answers` but were not on the page the applicant filled in."""
+        return applicable_fields(self.schema, answers) - set(self.names)
 
     def answers(self) -> dict:
         """The answers as JSON, typed by the schema; empty fields are left out."""
@@ -98,7 +118,9 @@ class ApplicationForm(forms.Form):
             elif kind == "boolean":
                 value = bool(value)
             answers[name] = value
-        return answers
+        # Answers to fields that no longer apply are dropped (a "no" removes its follow-ups).
+        applicable = applicable_fields(self.schema, answers)
+        return {name: value for name, value in answers.items() if name in applicable}
 
     def add_answer_errors(self, errors: dict[str, list[str]]) -> None:
         for path, messages in errors.items():
@@ -135,11 +157,27 @@ class CounterForm(forms.Form):
     identity_checked = forms.BooleanField(
         label=_("I checked the applicant's identity document in person."), required=True
     )
+    verified_document = forms.ChoiceField(
+        label=_(
+            "Also record this check as the person's identity verification "
+            "(L3, in person at the counter)."
+        ),
+        required=False,
+        widget=forms.Select(attrs={"class": "usa-select"}),
+    )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, may_verify: bool = False, **kwargs):
         from tongban.catalog.models import MatterVersion
+        from tongban.identity.models import IdentityVerification
 
         super().__init__(*args, **kwargs)
+        if may_verify:
+            self.fields["verified_document"].choices = [
+                ("", _("Do not record")),
+                *IdentityVerification.Document.choices,
+            ]
+        else:
+            del self.fields["verified_document"]
         self.fields["version"].queryset = MatterVersion.objects.filter(
             status=MatterVersion.Status.PUBLISHED, for_persons=True
         ).order_by("name")

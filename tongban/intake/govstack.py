@@ -2,13 +2,16 @@
 (../shared/specs/govstack/GovStack_Registration_BB_API.json), over the same services as the
 rest of the intake.
 
-- an application file's `fileId` is the application number (办件编号); `serviceId` the
-  matter's service id; `applicantId` the signed-in account's id (others are refused);
+- an application file's `fileId` is the application number (办件编号; a draft's is
+  `draft-<id>`); `serviceId` the matter's service id; `applicantId` the signed-in account's
+  id (others are refused);
 - `status.code` maps the lifecycle: PENDING (draft, submitted, accepted, in review), SENDBACK
   (补正: supplement requested), APPROVED (approved, and delivered or closed after approval),
   REJECTED (rejected, not accepted, withdrawn, and delivered or closed after those);
 - `POST /documents?additionalMetadata=<material code>` keeps a checked file; an application
   names it in `documentUrls`;
+- `PUT /applications/{fileId}`: the applicant updates a draft, or resubmits a file sent back
+  (SENDBACK) with corrected answers and the documents asked for; any other state is 409;
 - a task is a BPMN user task; completing it takes `{"data": {"outcome": ..., "reasons": ...,
   "legal_basis": ...}}`.
 
@@ -191,11 +194,16 @@ def _file(request, application: Application) -> dict:
 
 
 def _visible(request, file_id: str) -> Application:
-    application = (
-        Application.objects.select_related("version__matter", "person", "business")
-        .filter(number=file_id, version__isnull=False)
-        .first()
+    """The file by its number, or a draft by `draft-<id>` (as `_file` names it)."""
+    found = Application.objects.select_related("version__matter", "person", "business").filter(
+        version__isnull=False
     )
+    draft = file_id.removeprefix("draft-")
+    if draft != file_id and draft.isdigit() and len(draft) < 19:
+        found = found.filter(pk=int(draft), number="")
+    else:
+        found = found.filter(number=file_id)
+    application = found.first()
     if application is None or not allowed(request.user, "intake.view_application", application):
         raise Http404
     return application
@@ -314,9 +322,32 @@ def list_applications(
     "/applications/{fileId}",
     response={200: ApplicationFileResponse, **ERRORS},
     summary="Get application file by ID",
+    exclude_none=True,
 )
 def get_application(request: HttpRequest, fileId: str):
     return _file(request, _visible(request, fileId))
+
+
+@router.put(
+    "/applications/{fileId}",
+    response={200: ApplicationFileResponse, **ERRORS},
+    summary="Update an application file",
+    exclude_none=True,  # a draft is not `registered` yet: the spec's date-time is omitted
+)
+def update_application(request: HttpRequest, fileId: str, body: ApplicationFileSubmit):
+    """The applicant updates their file: a draft's answers and documents, or — sent back
+    (SENDBACK) — the corrected answers and the documents asked for, which resubmits it.
+    `applicantId` must be the signed-in account; a file in any other state is refused (409)."""
+    application = _visible(request, fileId)
+    if body.applicantId != str(request.user.pk):
+        raise PermissionDenied
+    application = services.update_application(
+        actor=request.user,
+        application=application,
+        form_data=body.formData.data if body.formData else None,
+        documents=_documents(request, body.documentUrls),
+    )
+    return _file(request, selectors.application(pk=application.pk))
 
 
 def _task_row(task: Task, application: Application) -> dict:

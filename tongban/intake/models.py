@@ -217,6 +217,12 @@ class Application(models.Model):
         return self.life_event_id is not None and self.parent_id is None and not self.version_id
 
     @property
+    def reference(self) -> str:
+        """The number, or `draft-<id>` before submission: the case reference of the registry
+        reads made for it (the applicant finds it on their data-usage page)."""
+        return self.number or f"draft-{self.pk}"
+
+    @property
     def subject_reference(self) -> str:
         return f"intake.application:{self.pk}"
 
@@ -356,3 +362,57 @@ class StagedDocument(models.Model):
 
     def __str__(self) -> str:
         return str(self.token)
+
+
+class Provided(models.Model):
+    """A material the government already holds (免提交), fetched for the application from its
+    registry through the exchange gateway instead of asked for (数据多跑路): what was found, from
+    which registry and department, and the gateway's access-log line the applicant sees on
+    their data-usage page. `not_found`: the registry has no record, the material is asked for
+    as usual; `unavailable`: no system or grant to fetch it with, or the gateway refused (the
+    department checks it itself, as before)."""
+
+    class Result(models.TextChoices):
+        FOUND = "found", pgettext_lazy("registry record", "Found")
+        NOT_FOUND = "not_found", _("No record held")
+        UNAVAILABLE = "unavailable", _("Checked by the department")
+
+    application = models.ForeignKey(
+        Application, models.CASCADE, related_name="provided", verbose_name=_("application")
+    )
+    material_code = models.SlugField(_("material"), max_length=50)
+    registry_code = models.CharField(_("registry code"), max_length=50)
+    source_name = models.CharField(_("source"), max_length=200, blank=True)
+    source_department = models.ForeignKey(
+        Department,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("source department"),
+    )
+    result = models.CharField(_("result"), max_length=12, choices=Result.choices)
+    values_text = EncryptedTextField(_("values provided"), blank=True)
+    access_log_id = models.BigIntegerField(_("access-log line"), null=True, blank=True)
+    fetched_at = models.DateTimeField(_("fetched at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["material_code", "id"]
+        verbose_name = _("material provided by government")
+        verbose_name_plural = _("materials provided by government")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application", "material_code"], name="provided_once_per_material"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.material_code}: {self.result}"
+
+    @property
+    def values(self) -> dict:
+        return json.loads(self.values_text) if self.values_text else {}
+
+    @values.setter
+    def values(self, value: dict) -> None:
+        self.values_text = json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)

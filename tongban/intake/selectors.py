@@ -12,7 +12,7 @@ from tongban.core.models import Event
 from tongban.core.receipts import receipt_for, receipts_for
 from tongban.identity import selectors as identity_selectors
 from tongban.identity.models import Business, Official, Person
-from tongban.intake.models import Application, Message, Status, Upload
+from tongban.intake.models import Application, Message, Provided, Status, Upload
 from tongban.workflow import selectors as workflow_selectors
 from tongban.workflow.models import Task
 
@@ -178,3 +178,62 @@ def unread_count(*, account) -> int:
 
 
 __all__ = ["receipts_for"]
+
+
+@dataclass
+class ProvidedRow:
+    """A material provided by government, as the applicant and the official see it."""
+
+    material: str
+    source: str
+    department: str
+    result: str
+    result_code: str
+    found: bool
+    values: list  # [(field title, value shown)]
+    access_log_id: int | None
+
+
+def provided_of(application: Application) -> list[ProvidedRow]:
+    """What was fetched from the registries for the application (a life event's child: for
+    the whole event), with the registry and department it came from; ID numbers masked."""
+    from tongban.catalog.models import Material
+    from tongban.core.identifiers import mask_id_number
+    from tongban.exchange.models import Registry
+
+    ids = [application.pk] + ([application.parent_id] if application.parent_id else [])
+    rows = list(Provided.objects.filter(application_id__in=ids).select_related("source_department"))
+    if not rows:
+        return []
+    names = dict(
+        Material.objects.filter(code__in=[r.material_code for r in rows]).values_list(
+            "code", "name"
+        )
+    )
+    registries = {
+        r.code: r for r in Registry.objects.filter(code__in={row.registry_code for row in rows})
+    }
+    shown = []
+    for row in rows:
+        registry = registries.get(row.registry_code)
+        values = []
+        for name, value in row.values.items():
+            spec = registry.properties.get(name, {}) if registry else {}
+            if isinstance(value, str) and (
+                spec.get("format") == "cn-id-number" or name.endswith("id_number")
+            ):
+                value = mask_id_number(value)
+            values.append((registry.field_title(name) if registry else name, value))
+        shown.append(
+            ProvidedRow(
+                material=names.get(row.material_code, row.material_code),
+                source=row.source_name,
+                department=row.source_department.name if row.source_department_id else "",
+                result=row.get_result_display(),
+                result_code=row.result,
+                found=row.result == Provided.Result.FOUND,
+                values=values,
+                access_log_id=row.access_log_id,
+            )
+        )
+    return shown

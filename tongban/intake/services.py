@@ -41,6 +41,7 @@ from tongban.intake.models import (
     Application,
     Channel,
     Opinion,
+    Provided,
     Status,
     SubmissionKey,
     Supplement,
@@ -295,16 +296,74 @@ def save_draft(
 
 
 def material_codes(application: Application) -> dict[str, Material]:
-    """The materials the applicant may hand in (免提交 ones are fetched, not uploaded)."""
+    """The materials the applicant may hand in: their own, and government-held ones (免提交)
+    whose registry had no record for them (`Provided.NOT_FOUND`, see `prefill`); the others
+    are fetched, not uploaded."""
     versions = (
         [application.version] if application.version_id else _event_versions(application.life_event)
+    )
+    not_found = (
+        set(
+            application.provided.filter(result=Provided.Result.NOT_FOUND).values_list(
+                "material_code", flat=True
+            )
+        )
+        if application.pk
+        else set()
     )
     codes: dict[str, Material] = {}
     for version in versions:
         for material in version.materials.all():
-            if material.source == Material.Source.APPLICANT:
+            if material.source == Material.Source.APPLICANT or material.code in not_found:
                 codes.setdefault(material.code, material)
     return codes
+
+
+@transaction.atomic
+def record_provided(*, actor, application: Application, fetched: list) -> list[Provided]:
+    """Keep what `prefill` fetched from the registries for a draft (免提交): one row per
+    material, and empty form fields of the same name as a fetched value filled in (what the
+    applicant typed is never overwritten). The event names the materials and results, never
+    the values."""
+    application = _locked(application)
+    require(actor, "intake.act_as_applicant", application)
+    _check_transition(application, "edit")
+    done = set(application.provided.values_list("material_code", flat=True))
+    properties = form_schema_of(application).get("properties", {})
+    answers = application.form_data
+    rows, filled = [], []
+    for item in fetched:
+        if item.material_code in done:
+            continue
+        done.add(item.material_code)
+        row = Provided(
+            application=application,
+            material_code=item.material_code,
+            registry_code=item.registry_code,
+            source_name=item.source_name[:200],
+            source_department_id=item.source_department_id,
+            result=item.result,
+            access_log_id=item.access_log_id,
+        )
+        row.values = item.values
+        row.save()
+        rows.append(row)
+        for name, value in item.values.items():
+            if name in properties and name not in answers and isinstance(value, str | int | float):
+                answers[name] = value
+                filled.append(name)
+    if filled:
+        application.form_data = answers
+        application.save(update_fields=["form_text", "updated_at"])
+    if rows:
+        _event(
+            "provided",
+            application,
+            actor,
+            materials={row.material_code: row.result for row in rows},
+            fields=sorted(filled),
+        )
+    return rows
 
 
 @transaction.atomic
@@ -325,22 +384,27 @@ def add_material(
         content_type, size, sha256 = checked_file(file)
     except ValidationError as error:
         raise ValidationError({"file": error.messages}) from None
-    # Stored before the row: a rolled-back transaction can leave an unreferenced file behind
-    # (never a row without its file); `tongban intake sweep-files` could remove those later.
+    # Stored before the row (never a row without its file). If this service fails after
+    # storing, the file goes at once; if an enclosing transaction rolls back later, no row
+    # refers to it and `sweep_files` (periodic job `intake.sweep_files`) removes it.
     stored = default_storage.save(f"intake/{uuid.uuid4().hex}{ALLOWED[content_type]}", file)
-    supplement = application.supplements.filter(answered_at__isnull=True).last()
-    upload = Upload.objects.create(
-        application=application,
-        material_code=material_code,
-        file=stored,
-        original_name=(name or getattr(file, "name", "") or "file")[-200:],
-        content_type=content_type,
-        size=size,
-        sha256=sha256,
-        uploaded_by=actor,
-        for_supplement=supplement,
-    )
-    _event("material_added", application, actor, material=material_code, sha256=sha256)
+    try:
+        supplement = application.supplements.filter(answered_at__isnull=True).last()
+        upload = Upload.objects.create(
+            application=application,
+            material_code=material_code,
+            file=stored,
+            original_name=(name or getattr(file, "name", "") or "file")[-200:],
+            content_type=content_type,
+            size=size,
+            sha256=sha256,
+            uploaded_by=actor,
+            for_supplement=supplement,
+        )
+        _event("material_added", application, actor, material=material_code, sha256=sha256)
+    except BaseException:
+        default_storage.delete(stored)
+        raise
     return upload
 
 
@@ -594,26 +658,76 @@ def stage_document(*, actor, material_code: str, file, name: str = ""):
     except ValidationError as error:
         raise ValidationError({"file": error.messages}) from None
     stored = default_storage.save(f"intake/{uuid.uuid4().hex}{ALLOWED[content_type]}", file)
-    document = StagedDocument.objects.create(
-        token=uuid.uuid4(),
-        account=actor,
-        material_code=material_code,
-        file=stored,
-        original_name=(name or getattr(file, "name", "") or "file")[-200:],
-        content_type=content_type,
-        size=size,
-        sha256=sha256,
-    )
-    record_event(
-        "intake.document.staged",
-        subject=document,
-        payload={"sha256": sha256, "material": material_code},
-        actor=actor,
-    )
+    try:
+        document = StagedDocument.objects.create(
+            token=uuid.uuid4(),
+            account=actor,
+            material_code=material_code,
+            file=stored,
+            original_name=(name or getattr(file, "name", "") or "file")[-200:],
+            content_type=content_type,
+            size=size,
+            sha256=sha256,
+        )
+        record_event(
+            "intake.document.staged",
+            subject=document,
+            payload={"sha256": sha256, "material": material_code},
+            actor=actor,
+        )
+    except BaseException:
+        default_storage.delete(stored)
+        raise
     return document
 
 
-def _attach_documents(application: Application, documents, actor) -> None:
+FILES_DIRECTORY = "intake"
+
+
+def sweep_files(*, older_than_hours: float | None = None, now=None) -> dict:
+    """Remove stored material files no row refers to (an upload whose transaction rolled
+    back after the file was written, a crash between the two), once they are older than
+    `older_than_hours` (`TONGBAN_INTAKE_ORPHAN_HOURS`, 6): younger files may belong to an
+    upload whose transaction has not committed yet. Periodic job `intake.sweep_files`."""
+    from django.conf import settings
+
+    from tongban.intake.models import StagedDocument
+
+    hours = (
+        older_than_hours
+        if older_than_hours is not None
+        else getattr(settings, "TONGBAN_INTAKE_ORPHAN_HOURS", 6)
+    )
+    cutoff = (now or timezone.now()) - datetime.timedelta(hours=hours)
+    try:
+        _dirs, names = default_storage.listdir(FILES_DIRECTORY)
+    except FileNotFoundError:
+        return {"checked": 0, "removed": 0}
+    stored = [f"{FILES_DIRECTORY}/{name}" for name in names]
+    referenced = set()
+    for start in range(0, len(stored), 500):
+        chunk = stored[start : start + 500]
+        referenced |= set(Upload.objects.filter(file__in=chunk).values_list("file", flat=True))
+        referenced |= set(
+            StagedDocument.objects.filter(file__in=chunk).values_list("file", flat=True)
+        )
+    removed = 0
+    for name in stored:
+        if name in referenced:
+            continue
+        try:
+            if default_storage.get_modified_time(name) > cutoff:
+                continue
+        except (FileNotFoundError, NotImplementedError):
+            continue
+        default_storage.delete(name)
+        removed += 1
+    if removed:
+        logger.info("orphaned files removed", extra={"removed": removed})
+    return {"checked": len(stored), "removed": removed}
+
+
+def _attach_documents(application: Application, documents, actor, supplement=None) -> None:
     codes = material_codes(application)
     for document in documents:
         if document.account_id != actor.pk:
@@ -631,7 +745,42 @@ def _attach_documents(application: Application, documents, actor) -> None:
             size=document.size,
             sha256=document.sha256,
             uploaded_by=actor,
+            for_supplement=supplement,
         )
+
+
+@transaction.atomic
+def update_application(
+    *, actor, application: Application, form_data: dict | None, documents: list | None = None
+) -> Application:
+    """The applicant updates an application file (GovStack `PUT /applications/{fileId}`):
+
+    - a draft: the answers are replaced (when given) and the staged documents attached;
+    - sent back for a supplement (补正, SENDBACK): the corrected answers (checked against the
+      form now) and the documents asked for, then the supplement is answered — the
+      resubmission: the task goes back to the official and the clock runs again;
+    - anything else (submitted and waiting, in review, decided, withdrawn): refused with
+      `IllegalTransition` (409), nothing changed."""
+    application = _locked(application)
+    require(actor, "intake.act_as_applicant", application)
+    if form_data is not None:
+        form_data = _checked_form(form_data)
+    if application.status == Status.DRAFT:
+        if form_data is not None:
+            application = save_draft(actor=actor, application=application, form_data=form_data)
+        _attach_documents(application, documents or [], actor)
+        return application
+    _check_transition(application, "answer_supplement")
+    if form_data is not None and form_data != application.form_data:
+        problems = answer_errors(form_schema_of(application), form_data)
+        if problems:
+            raise ValidationError(problems)
+        application.form_data = form_data
+        application.save(update_fields=["form_text", "updated_at"])
+        _event("answers_corrected", application, actor, fields=len(form_data))
+    supplement = application.supplements.filter(answered_at__isnull=True).last()
+    _attach_documents(application, documents or [], actor, supplement=supplement)
+    return answer_supplement(actor=actor, application=application)
 
 
 class _Retry(Exception):
@@ -1143,6 +1292,31 @@ def counter_person(*, actor, id_number: str) -> Person | None:
     require(actor, "intake.register_at_counter")
     number = clean_id_number(id_number)
     return Person.objects.filter(id_number_index=Person.index_for(number)).first()
+
+
+@transaction.atomic
+def start_at_counter(
+    *, actor, id_number: str, version: MatterVersion, verified_document: str = ""
+) -> Application | None:
+    """一窗受理: the clerk, having checked the walk-in applicant's identity document in person,
+    starts a draft for them. With `verified_document` (the kind of document seen) the check is
+    also recorded as the person's identity verification — L3, method `counter`, through
+    `identity.services.verify_identity` — in the same transaction; a person already at L3 is
+    left as they are. None when no one with this ID number is registered."""
+    from tongban.identity.models import IdentityVerification
+    from tongban.identity.services import verify_identity
+
+    person = counter_person(actor=actor, id_number=id_number)
+    if person is None:
+        return None
+    if verified_document and person.assurance < Person.Assurance.L3:
+        verify_identity(
+            actor=actor,
+            person=person,
+            method=IdentityVerification.Method.COUNTER,
+            document=verified_document,
+        )
+    return save_draft(actor=actor, version=version, party=person, form_data={})
 
 
 def may(actor, permission: str, obj=None) -> bool:

@@ -18,3 +18,9 @@ def start_undecided_reviews() -> int:
     from tongban.intake import instant_path
 
     return instant_path.start_undecided_reviews()
+
+
+@task()
+def sweep_files() -> dict:
+    """Periodic (hourly, apps.py): stored files no row refers to, older than the setting."""
+    return services.sweep_files()

@@ -5,6 +5,7 @@ Thin: services write (and check permissions), selectors read; a refused step sho
 localized reason and changes nothing."""
 
 import datetime
+import logging
 import secrets
 
 from django.contrib import messages
@@ -22,7 +23,7 @@ from tongban.catalog.models import LifeEvent, MatterVersion
 from tongban.core.api import Conflict
 from tongban.core.permissions import allowed
 from tongban.identity.predicates import official_of, person_of
-from tongban.intake import forms, instant_path, selectors, services
+from tongban.intake import forms, instant_path, prefill, selectors, services
 from tongban.intake.models import Application, Status, Upload
 from tongban.workflow.models import Task
 from tongban.workflow.xml import InvalidModel
@@ -50,6 +51,8 @@ def _refusal(error) -> str:
         return error.message
     return _("You may not do this.")
 
+
+logger = logging.getLogger("tongban.intake")
 
 REFUSALS = (ValidationError, Conflict, PermissionDenied, Task.DoesNotExist, InvalidModel)
 
@@ -94,7 +97,10 @@ def _start(request, *, version=None, life_event=None):
         except REFUSALS as error:
             messages.error(request, _refusal(error))
         else:
+            _prefill(request, application)
             messages.success(request, _("Draft saved. Add your materials, then submit."))
+            if form.newly_applicable(application.form_data):
+                messages.info(request, _("Your answers bring further questions: answer them."))
             return redirect("intake:edit", application.pk)
     return render(
         request,
@@ -113,6 +119,21 @@ def _start(request, *, version=None, life_event=None):
             ],
         },
     )
+
+
+def _prefill(request, application) -> None:
+    """Fetch what the registries hold for the draft (outside any transaction: the gateway
+    commits its access-log line first). A failure never blocks the applicant: the materials
+    are then fetched on the draft page's next visit."""
+    try:
+        prefill.prefill(actor=request.user, application=application)
+    except REFUSALS as error:
+        messages.error(request, _refusal(error))
+    except Exception:  # a registry fault must not lose the saved draft; retried on next visit
+        logger.exception("prefill failed", extra={"application": application.pk})
+        messages.warning(
+            request, _("Some materials could not be fetched now; they will be on your next visit.")
+        )
 
 
 def _parties(request):
@@ -142,6 +163,10 @@ def edit(request, pk: int):
         raise Http404
     if application.status != Status.DRAFT:
         return redirect(*_detail_url(request, application))
+    if request.method == "GET" and prefill.pending(application):
+        # A draft made elsewhere (API, before this step existed): fetch now, then show it.
+        _prefill(request, application)
+        application = _application(request, pk)
     schema = services.form_schema_of(application)
     form = forms.ApplicationForm(
         request.POST or None,
@@ -150,10 +175,15 @@ def edit(request, pk: int):
         initial={"form_token": secrets.token_urlsafe(16)},
     )
     if request.method == "POST" and form.is_valid():
+        answers = form.answers()
         try:
             application = services.save_draft(
-                actor=request.user, application=application, form_data=form.answers()
+                actor=request.user, application=application, form_data=answers
             )
+            if form.newly_applicable(answers):
+                # Step two without JavaScript: the answers opened questions not yet shown.
+                messages.info(request, _("Your answers bring further questions: answer them."))
+                return redirect("intake:edit", application.pk)
             if "submit" in request.POST:
                 token = form.cleaned_data.get("form_token") or ""
                 submission = services.submit_application(
@@ -178,10 +208,16 @@ def edit(request, pk: int):
                 messages.error(request, message)
         except REFUSALS as error:
             messages.error(request, _refusal(error))
-    return render(request, "intake/edit.html", _edit_context(application, form))
+    return render(request, "intake/edit.html", _edit_context(request, application, form))
 
 
-def _edit_context(application, form, upload_form=None):
+def _is_the_applicant(application, request) -> bool:
+    """The person whose registry data was read (not a clerk or a representative)."""
+    person = person_of(request.user)
+    return person is not None and application.person_id == person.pk
+
+
+def _edit_context(request, application, form, upload_form=None):
     materials = services.material_codes(application)
     return {
         "application": application,
@@ -189,6 +225,8 @@ def _edit_context(application, form, upload_form=None):
         "upload_form": upload_form or forms.UploadForm(materials=materials),
         "materials": materials.values(),
         "uploads": application.uploads.all(),
+        "provided": selectors.provided_of(application),
+        "show_data_usage": _is_the_applicant(application, request),
     }
 
 
@@ -304,6 +342,8 @@ def _detail_context(request, application):
         if supplement
         else None,
         "uploads": selectors.uploads_of(application),
+        "provided": selectors.provided_of(application),
+        "show_data_usage": _is_the_applicant(application, request),
         "opinions": application.opinions.select_related("department"),
         "receipt": selectors.receipt(application),
         "decision_receipt": selectors.decision_receipt(application),
@@ -564,24 +604,26 @@ def counter(request):
     """一窗受理: find the walk-in applicant by ID number, then fill in the same form as online."""
     if not allowed(request.user, "intake.register_at_counter"):
         raise PermissionDenied
-    form = forms.CounterForm(request.POST or None)
+    form = forms.CounterForm(
+        request.POST or None, may_verify=allowed(request.user, "identity.verify_at_counter")
+    )
     if request.method == "POST" and form.is_valid():
         try:
-            person = services.counter_person(
-                actor=request.user, id_number=form.cleaned_data["id_number"]
+            application = services.start_at_counter(
+                actor=request.user,
+                id_number=form.cleaned_data["id_number"],
+                version=form.cleaned_data["version"],
+                verified_document=form.cleaned_data.get("verified_document", ""),
             )
-            if person is None:
+            if application is None:
                 form.add_error(
                     "id_number",
                     _("No one with this ID number is registered; register the person first."),
                 )
             else:
-                application = services.save_draft(
-                    actor=request.user,
-                    version=form.cleaned_data["version"],
-                    party=person,
-                    form_data={},
-                )
+                if form.cleaned_data.get("verified_document"):
+                    messages.success(request, _("Identity verified in person (L3) recorded."))
+                _prefill(request, application)
                 return redirect("intake:edit", application.pk)
         except ValidationError as error:
             form.add_error("id_number", error.messages)
