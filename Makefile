@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 PYTEST_WORKERS ?= auto
 
-.PHONY: demo test test-sqlite test-postgres lint format bench messages install clean
+.PHONY: demo test test-sqlite test-postgres lint format bench fuzz messages install clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -28,15 +28,19 @@ test: install
 	else echo "TONGBAN_TEST_POSTGRES is not set: PostgreSQL run left out."; fi
 
 test-sqlite: install
-	env -u DATABASE_URL $(BIN)/pytest -n $(PYTEST_WORKERS)
+	env -u DATABASE_URL $(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadgroup
 
+## The main suite in parallel, then the fault-injection tests alone: they kill processes and
+## restart PostgreSQL, so nothing else may run beside them (tests/faults, docs/operations.md)
 test-postgres: install
 	$(BIN)/python -m tests.require_postgres
-	DATABASE_URL="$$TONGBAN_TEST_POSTGRES" $(BIN)/pytest -n $(PYTEST_WORKERS)
+	DATABASE_URL="$$TONGBAN_TEST_POSTGRES" $(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadgroup -m "not faults"
+	DATABASE_URL="$$TONGBAN_TEST_POSTGRES" $(BIN)/pytest -n 0 -m faults tests/faults
 
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/bandit -q -r tongban -x '*/migrations/*'
 
 format: install
 	$(BIN)/ruff check --fix .
@@ -44,6 +48,11 @@ format: install
 
 bench: install
 	$(BIN)/python -m bench
+
+## Deep API fuzzing: schemathesis with many examples per operation (make test runs a few)
+fuzz: install
+	TONGBAN_FUZZ_EXAMPLES=$${TONGBAN_FUZZ_EXAMPLES:-200} env -u DATABASE_URL $(BIN)/pytest -n 0 \
+	  tests/security/test_live_server.py
 
 ## Re-extract message ids; fill en and zh-Hant (OpenCC) and compile with tools/messages.py
 messages: install

@@ -24,7 +24,8 @@ def test_a_nul_in_the_path_or_query_is_refused(client, url):
         assert set(response.json()) == {"traceId", "code", "message", "localizedMessage"}
 
 
-def test_a_nul_in_a_form_or_json_body_is_refused(client):
+def test_a_nul_in_a_form_or_json_body_is_refused(client, db):
+    # db: a sign-in POST is counted against the address's rate limit (in the database).
     assert client.post("/account/login/", {"identifier": "a\x00b"}).status_code == 400
     body = json.dumps({"name": "a\x00b"})
     response = client.post("/api/v1/catalog/matters", body, content_type="application/json")

@@ -3,11 +3,13 @@
 import datetime
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from tests.conftest import force_sign_in
 from tests.exchange.conftest import LI, ZHANG
-from tongban.exchange import gateway
+from tongban.exchange import gateway, selectors
 from tongban.exchange.models import AccessLog, CorrectionRequest, Grant, Resource
 
 pytestmark = pytest.mark.django_db
@@ -48,6 +50,39 @@ def test_the_citizen_sees_every_access_to_their_data_and_no_one_elses(
     assert page.count("MZ-ZHANG") == 1
 
 
+def test_each_access_shows_its_ledger_record_once_sealed(
+    client, people, civil, grant_for, make_citizen
+):
+    """ "账本记录第 N 号 · 查验" links to the public page that proves the access is in the
+    tamper-evident ledger; "存证中" until the worker has sealed it. One ledger query per page."""
+    from tests.ledger.conftest import seal
+    from tongban.core.models import Event
+    from tongban.ledger.models import Entry
+
+    grant_for(civil, people, ["name"])
+    for case in ("MZ-1", "MZ-2", "MZ-3"):
+        read(civil, ZHANG, case=case)
+    force_sign_in(client, make_citizen(ZHANG, "张伟"))
+    page = client.get("/me/data-usage/").content.decode()
+    assert page.count("存证中") == 3 and "/ledger/verify/" not in page
+
+    seal()  # as the worker would (on PostgreSQL, once no older transaction is open)
+    page = client.get("/me/data-usage/").content.decode()
+    assert "存证中" not in page
+    for line in AccessLog.objects.filter(case_reference__startswith="MZ-"):
+        event = Event.objects.get(kind="exchange.access", subject_id=str(line.pk))
+        index = Entry.objects.get(event=event).index
+        assert f'<a href="/ledger/verify/{index}/">账本记录第 {index} 号 · 查验</a>' in page
+    page = client.get("/me/data-usage/", headers={"accept-language": "en"}).content.decode()
+    assert "Ledger record" in page
+
+    with CaptureQueriesContext(connection) as one_line:
+        selectors.with_ledger_receipts(selectors.data_usage(line.subject_index)[:1])
+    with CaptureQueriesContext(connection) as three_lines:
+        selectors.with_ledger_receipts(selectors.data_usage(line.subject_index))
+    assert len(one_line) == len(three_lines) == 2  # the lines, then their receipts
+
+
 def test_delayed_disclosure_hides_an_access_until_its_release_date(
     client, people, make_client, grant_for, make_citizen
 ):
@@ -58,7 +93,6 @@ def test_delayed_disclosure_hides_an_access_until_its_release_date(
     assert "INV-7" not in client.get("/me/data-usage/").content.decode()
     line = AccessLog.objects.get(case_reference="INV-7")
     assert line.disclose_after > timezone.now()
-    from tongban.exchange import selectors
 
     assert list(selectors.data_usage(line.subject_index)) == []
     released = timezone.now() + datetime.timedelta(days=61)

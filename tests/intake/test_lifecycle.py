@@ -92,6 +92,11 @@ def test_online_application_from_draft_to_closed(
     assert {"submitted", "accepted", "approved", "delivered"} <= subjects
     from django.core import mail
 
+    from tongban.intake.models import Delivery
+    from tongban.intake.notifications import send
+
+    for delivery in Delivery.objects.filter(application=app):  # what the worker does
+        send(delivery.pk)
     assert any(app.number in m.subject for m in mail.outbox)
 
 

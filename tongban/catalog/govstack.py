@@ -43,7 +43,9 @@ class SystemError(Schema):
     localizedMessage: str
 
 
-ERRORS = {404: SystemError, 422: SystemError, 500: SystemError}
+# 400: a request the platform refuses before any operation runs (a NUL character,
+# tongban.core.middleware.RefuseNullCharactersMiddleware), in the spec's error shape.
+ERRORS = {400: SystemError, 404: SystemError, 422: SystemError, 500: SystemError}
 
 
 def service(version: MatterVersion) -> dict:

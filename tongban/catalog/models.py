@@ -348,3 +348,29 @@ class CatalogueRevision(models.Model):
 
     def __str__(self) -> str:
         return f"catalogue revision {self.stamp}"
+
+
+class ReviewNote(models.Model):
+    """The platform review's reason for returning (退回修改) or withdrawing (下架) a version:
+    the department reads it next to its draft. Written only by the services that move the
+    version; never changed."""
+
+    class Step(models.TextChoices):
+        RETURNED = "returned", _("Returned for changes")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    version = models.ForeignKey(
+        MatterVersion, models.CASCADE, related_name="review_notes", verbose_name=_("version")
+    )
+    step = models.CharField(_("step"), max_length=10, choices=Step.choices)
+    reason = models.TextField(_("reason"))
+    author = models.CharField(_("written by"), max_length=100)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["version_id", "created_at", "id"]
+        verbose_name = _("review note")
+        verbose_name_plural = _("review notes")
+
+    def __str__(self) -> str:
+        return f"{self.version_id}:{self.step}"

@@ -271,3 +271,67 @@ def export_catalogue() -> dict:
             for e in events.order_by("code")
         ],
     }
+
+
+# --- the editor's workbench ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MatterRow:
+    """One matter of a department's list: its public version and its open one, if any."""
+
+    matter: Matter
+    published: MatterVersion | None
+    open: MatterVersion | None
+    latest: MatterVersion | None
+
+
+def department_matters(department: Department) -> list[MatterRow]:
+    """The department's matters (published, in progress or withdrawn), by name."""
+    matters = Matter.objects.filter(department=department).prefetch_related(
+        Prefetch(
+            "versions",
+            queryset=MatterVersion.objects.only(
+                "pk", "matter_id", "number", "status", "name", "updated_at", "submitted_at"
+            ).order_by("-number"),
+        )
+    )
+    rows = []
+    for matter in matters:
+        versions = list(matter.versions.all())
+        rows.append(
+            MatterRow(
+                matter=matter,
+                published=next((v for v in versions if v.status == Status.PUBLISHED), None),
+                open=next((v for v in versions if v.status in fmt.OPEN), None),
+                latest=versions[0] if versions else None,
+            )
+        )
+    return sorted(rows, key=lambda row: (row.latest.name if row.latest else "", row.matter.pk))
+
+
+def review_queue() -> QuerySet[MatterVersion]:
+    """Versions waiting for the platform's review (待审核), the longest waiting first."""
+    return (
+        MatterVersion.objects.filter(status=Status.IN_REVIEW)
+        .select_related("matter__department")
+        .defer(*GUIDE_ONLY)
+        .order_by("submitted_at", "pk")
+    )
+
+
+def compared_with(version: MatterVersion) -> MatterVersion | None:
+    """What an editor compares `version` with: for a draft or a version in review, the
+    matter's published version; otherwise the version before it that was public."""
+    versions = with_guide(MatterVersion.objects.filter(matter_id=version.matter_id))
+    if version.status in fmt.OPEN:
+        return versions.filter(status=Status.PUBLISHED).first()
+    return (
+        versions.filter(number__lt=version.number, status__in=[Status.PUBLISHED, Status.WITHDRAWN])
+        .order_by("-number")
+        .first()
+    )
+
+
+def review_notes(version: MatterVersion):
+    return version.review_notes.order_by("-created_at", "-pk")

@@ -21,6 +21,7 @@ from tongban.catalog.models import (
     Material,
     Matter,
     MatterVersion,
+    ReviewNote,
     Theme,
 )
 from tongban.core.api import Conflict
@@ -190,16 +191,44 @@ def submit_version(*, actor, version: MatterVersion) -> MatterVersion:
     return version
 
 
+MAX_REASON = 2000
+
+
+def _reason(reason: str) -> str:
+    """A review note's text: trimmed, at most MAX_REASON characters, no NUL."""
+    reason = (reason or "").strip()
+    if len(reason) > MAX_REASON or "\x00" in reason:
+        raise CatalogueInvalid(
+            [("reason", _("Write at most %(n)s characters.") % {"n": MAX_REASON})]
+        )
+    return reason
+
+
+def _note(version: MatterVersion, step: str, reason: str, actor) -> None:
+    if reason:
+        ReviewNote.objects.create(
+            version=version, step=step, reason=reason, author=reference(actor)
+        )
+
+
 @transaction.atomic
-def return_version(*, actor, version: MatterVersion) -> MatterVersion:
-    """Send a version in review back to its department as a draft (退回修改)."""
+def return_version(*, actor, version: MatterVersion, reason: str = "") -> MatterVersion:
+    """Send a version in review back to its department as a draft (退回修改), with the
+    reviewer's reason (the pages require one; the API may omit it)."""
+    reason = _reason(reason)
     version = locked(version)
     require(actor, "catalog.review_version", version)
     if version.status != Status.IN_REVIEW:
         raise IllegalTransition(version, _("returned"))
     version.status = Status.DRAFT
     version.save(update_fields=["status", "updated_at"])
-    record_event("catalog.version.returned", subject=version, payload=_ids(version), actor=actor)
+    _note(version, ReviewNote.Step.RETURNED, reason, actor)
+    record_event(
+        "catalog.version.returned",
+        subject=version,
+        payload={**_ids(version), "reason_length": len(reason)},
+        actor=actor,
+    )
     return version
 
 
@@ -234,8 +263,10 @@ def publish_version(*, actor, version: MatterVersion) -> MatterVersion:
 
 
 @transaction.atomic
-def withdraw_version(*, actor, version: MatterVersion) -> MatterVersion:
-    """Take a published version off the public catalogue (the matter is no longer offered)."""
+def withdraw_version(*, actor, version: MatterVersion, reason: str = "") -> MatterVersion:
+    """Take a published version off the public catalogue (the matter is no longer offered),
+    with the reason (the pages require one; the API may omit it)."""
+    reason = _reason(reason)
     version = locked(version)
     require(actor, "catalog.withdraw_version", version)
     if version.status != Status.PUBLISHED:
@@ -243,7 +274,13 @@ def withdraw_version(*, actor, version: MatterVersion) -> MatterVersion:
     version.status, version.withdrawn_at = Status.WITHDRAWN, timezone.now()
     version.save(update_fields=["status", "withdrawn_at", "updated_at"])
     bump_revision()
-    record_event("catalog.version.withdrawn", subject=version, payload=_ids(version), actor=actor)
+    _note(version, ReviewNote.Step.WITHDRAWN, reason, actor)
+    record_event(
+        "catalog.version.withdrawn",
+        subject=version,
+        payload={**_ids(version), "reason_length": len(reason)},
+        actor=actor,
+    )
     return version
 
 

@@ -11,7 +11,7 @@ from django.http import Http404
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError, ValidationError
+from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from tongban.catalog.govstack import router as services_router
 from tongban.core.api import Conflict
@@ -79,6 +79,15 @@ def forbidden(request, exc):
 @api.exception_handler(Conflict)
 def conflict(request, exc):
     return system_error(request, 409, exc.code, exc.message)
+
+
+@api.exception_handler(HttpError)
+def http_error(request, exc):
+    """ninja's own refusals (a session caller's failed CSRF check is a 403) in the spec's
+    shape, not ninja's `{"detail": ...}` (found by schemathesis)."""
+    if exc.status_code == 403:
+        return system_error(request, 403, "forbidden", _("You may not do this."))
+    return system_error(request, exc.status_code, "http_error", str(exc.message))
 
 
 api.add_router("/", services_router)

@@ -235,6 +235,18 @@ TONGBAN_TRUSTED_PROXY_COUNT = identity_settings.whole_number(
     os.environ, "TONGBAN_TRUSTED_PROXY_COUNT", 0, minimum=0
 )
 # django-axes: 5 failures per (client address, login) lock that pair for 15 minutes only.
+# Per client address, whatever the login: sign-in POSTs per minute and registrations per hour
+# (tongban.identity.throttle). Generous: many people share an office's or a carrier's address.
+TONGBAN_RATE_LIMITS = {
+    "login": (
+        identity_settings.whole_number(os.environ, "TONGBAN_LOGIN_ATTEMPTS_PER_MINUTE", 30),
+        60,
+    ),
+    "register": (
+        identity_settings.whole_number(os.environ, "TONGBAN_REGISTRATIONS_PER_HOUR", 20),
+        3600,
+    ),
+}
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = identity_settings.LOCKOUT_COOL_OFF
 AXES_LOCKOUT_PARAMETERS = [["ip_address", "username"]]

@@ -263,3 +263,21 @@ class PeriodicRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.job}@{self.slot}"
+
+
+class RateCount(models.Model):
+    """Attempts of one kind from one client in one fixed time window (rate limits on sign-in
+    and registration). In the database, so every web process counts together; the key is a
+    keyed hash, never an address or a login in clear."""
+
+    key = models.CharField(_("key"), max_length=64)
+    window = models.BigIntegerField(_("window"), db_index=True)
+    count = models.PositiveIntegerField(_("count"), default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["key", "window"], name="rate_count_once")]
+        verbose_name = _("rate count")
+        verbose_name_plural = _("rate counts")
+
+    def __str__(self) -> str:
+        return f"{self.key[:8]}@{self.window}"

@@ -18,7 +18,7 @@ from tongban.identity import services
 from tongban.identity.models import AgentScope, Person, Role
 
 ACTOR = "system:seed-demo"
-DEMO_PASSWORD = "tongban-demo-2026"  # noqa: S105  (documented in README.md; demo only)
+DEMO_PASSWORD = "tongban-demo-2026"  # noqa: S105  # nosec B105  # documented in README.md; demo only
 AGENTS_UNTIL = datetime.date(2030, 12, 31)
 RECOVERY_CODES = 5
 # Who verified each demo citizen in person at a counter (L3); the others were checked by an

@@ -227,7 +227,7 @@ def seed(report) -> None:
                         application = _walk(application, state)
                     if state == "overdue":
                         _overdue(application)
-            except Exception:  # noqa: S112  (this form or process does not fit: try the next)
+            except Exception:  # noqa: S112  # nosec B112  # this form or process does not fit: try the next
                 continue
             report.count("application", "created")
             break

@@ -1,8 +1,11 @@
 """Reads of the exchange, shaped for pages and APIs (no N+1)."""
 
-from django.db.models import Q, QuerySet
+from django.db.models import CharField, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Cast
 from django.utils import timezone
 
+from tongban.core.models import Event
+from tongban.core.receipts import receipts_for
 from tongban.exchange.models import (
     AccessLog,
     CorrectionRequest,
@@ -68,16 +71,34 @@ def data_usage(
     subject_index: str, *, registry_code: str | None = None, now=None
 ) -> QuerySet[AccessLog]:
     """What the data subject may see: allowed accesses to their data, newest first, without
-    those an investigating authority may still keep from them (delayed disclosure)."""
+    those an investigating authority may still keep from them (delayed disclosure). Each
+    line carries `access_event_id`, its domain event (whose subject is the line), for
+    `with_ledger_receipts`."""
     now = now or timezone.now()
+    event_of_line = Event.objects.filter(
+        kind="exchange.access",
+        subject_type=AccessLog._meta.label_lower,
+        subject_id=Cast(OuterRef("pk"), CharField()),
+    ).values("id")[:1]
     lines = (
         AccessLog.objects.select_related("client", "department", "registry")
         .filter(subject_index=subject_index, result=AccessLog.ALLOWED)
         .filter(Q(disclose_after__isnull=True) | Q(disclose_after__lte=now))
+        .annotate(access_event_id=Subquery(event_of_line))
     )
     if registry_code:
         lines = lines.filter(registry__code=registry_code)
     return lines.order_by("-at", "-id")
+
+
+def with_ledger_receipts(lines) -> list[AccessLog]:
+    """The lines of `data_usage` (e.g. one page), each with `receipt`: where its access sits
+    in the tamper-evident ledger, or None while it is not sealed. One query for them all."""
+    lines = list(lines)
+    receipts = receipts_for(line.access_event_id for line in lines if line.access_event_id)
+    for line in lines:
+        line.receipt = receipts.get(line.access_event_id)
+    return lines
 
 
 def latest_quality(registries) -> dict[int, QualityRun]:

@@ -63,6 +63,7 @@ def data_usage(request):
         raise PermissionDenied
     lines = Paginator(selectors.data_usage(person.id_number_index), PAGE_SIZE)
     page = lines.get_page(request.GET.get("page"))
+    page.object_list = selectors.with_ledger_receipts(page.object_list)
     for line in page.object_list:
         line.field_titles = [line.registry.field_title(name) for name in line.fields_returned]
     return render(

@@ -153,7 +153,7 @@ class IntrospectView(IntrospectTokenView):
             "active": True,
             "scope": token.scope,
             "client_id": client.client_id,
-            "token_type": "Bearer",
+            "token_type": "Bearer",  # nosec B105  # the token type name (RFC 6750), not a secret
             "exp": int(calendar.timegm(token.expires.timetuple())),
         }
         if token.user is not None:

@@ -99,20 +99,20 @@ def oauth2_provider(environ, var_dir: Path, production: bool) -> dict:
         "DEFAULT_SCOPES": ["openid"],
         "PKCE_REQUIRED": True,
         "AUTHORIZATION_CODE_EXPIRE_SECONDS": 60,
-        "ACCESS_TOKEN_EXPIRE_SECONDS": 3600,
-        "ID_TOKEN_EXPIRE_SECONDS": 3600,
+        "ACCESS_TOKEN_EXPIRE_SECONDS": 3600,  # nosec B105  # a setting's name, not a secret
+        "ID_TOKEN_EXPIRE_SECONDS": 3600,  # nosec B105  # a setting's name, not a secret
         "REFRESH_TOKEN_EXPIRE_SECONDS": 12 * 3600,
-        "ROTATE_REFRESH_TOKEN": True,
-        "REFRESH_TOKEN_REUSE_PROTECTION": True,
+        "ROTATE_REFRESH_TOKEN": True,  # nosec B105  # a setting's name, not a secret
+        "REFRESH_TOKEN_REUSE_PROTECTION": True,  # nosec B105  # a setting's name, not a secret
         "REQUEST_APPROVAL_PROMPT": "force",  # consent is remembered by identity.Consent
         "ALLOWED_REDIRECT_URI_SCHEMES": ["https"] if production else ["http", "https"],
         "COMPLIANT_BCP_RFC9700_IMPLICIT_GRANT": True,
-        "COMPLIANT_BCP_RFC9700_PASSWORD_GRANT": True,
+        "COMPLIANT_BCP_RFC9700_PASSWORD_GRANT": True,  # nosec B105  # a setting's name, not a secret
         "COMPLIANT_BCP_RFC9700_PKCE_METHOD": True,
-        "COMPLIANT_BCP_RFC9700_ACCESS_TOKEN_TRANSPORT": True,
+        "COMPLIANT_BCP_RFC9700_ACCESS_TOKEN_TRANSPORT": True,  # nosec B105  # a setting's name, not a secret
         "COMPLIANT_BCP_RFC9700_AUTHZ_RESPONSE_ISS": True,
-        "COMPLIANT_BCP_RFC9700_TOKEN_STORAGE": True,
-        "COMPLIANT_BCP_RFC9700_REFRESH_TOKEN": True,
+        "COMPLIANT_BCP_RFC9700_TOKEN_STORAGE": True,  # nosec B105  # a setting's name, not a secret
+        "COMPLIANT_BCP_RFC9700_REFRESH_TOKEN": True,  # nosec B105  # a setting's name, not a secret
         "COMPLIANT_BCP_RFC9700_REDIRECT_URI_MATCHING": True,
         "COMPLIANT_BCP_RFC9700_PKCE_REQUIRED": True,
     }

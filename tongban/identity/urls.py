@@ -1,4 +1,5 @@
 from django.urls import path
+from django.views.decorators.http import require_safe
 
 from tongban.identity import views
 
@@ -16,7 +17,7 @@ urlpatterns = [
     path("me/sessions/end-all/", views.end_all_sessions, name="end_all_sessions"),
     path("me/applications/", views.applications, name="applications"),
     path("me/applications/<int:pk>/revoke/", views.revoke_consent, name="revoke_consent"),
-    path("me/acting-for/", views.acting_for, name="acting_for"),
+    path("me/acting-for/", require_safe(views.acting_for), name="acting_for"),
     path("me/businesses/<int:pk>/agents/", views.authorize_agent, name="authorize_agent"),
     path("me/agents/<int:pk>/revoke/", views.revoke_agent, name="revoke_agent"),
     path("workbench/", views.workbench, name="workbench"),

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -39,6 +39,7 @@ from tongban.identity.models import (
 )
 from tongban.identity.predicates import official_of, person_of
 from tongban.identity.sessions import rekey_session
+from tongban.identity.throttle import rate_limited
 
 BACKEND = "tongban.identity.backends.IdentifierBackend"
 PENDING = "identity.pending"
@@ -88,11 +89,13 @@ def locked_out(request, original_response=None, credentials=None):
 @never_cache
 @sensitive_post_parameters("password")
 @require_http_methods(["GET", "POST"])
+@rate_limited("login")
 def sign_in(request):
     next_url = safe_next(request, request.POST.get("next") or request.GET.get("next"))
     if request.method == "GET" and request.user.is_authenticated:
         return redirect(next_url)
-    form = forms.SignInForm(request.POST or None)
+    # Bound on every POST, even an empty one: an unbound form has no errors to add to.
+    form = forms.SignInForm(request.POST if request.method == "POST" else None)
     status = 200
     if request.method == "POST":
         account = None
@@ -213,10 +216,11 @@ def sign_out(request):
 @never_cache
 @sensitive_post_parameters("password")
 @require_http_methods(["GET", "POST"])
+@rate_limited("register")
 def register(request):
     if request.user.is_authenticated:
         return redirect("identity:home")
-    form = forms.RegistrationForm(request.POST or None)
+    form = forms.RegistrationForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             services.register_citizen(**form.cleaned_data)
@@ -245,6 +249,7 @@ def _centre(request, template: str, context: dict, section: str, status: int = 2
 
 @never_cache
 @login_required
+@require_safe
 def home(request):
     """Profile (个人资料): masked ID number and phone; officials are sent to the workbench."""
     if official_of(request.user) is not None:
@@ -437,6 +442,7 @@ def end_all_sessions(request):
 
 @never_cache
 @login_required
+@require_safe
 def applications(request):
     """Applications I signed in to with Tongban, and what they may read (已授权应用)."""
     return _centre(
@@ -536,6 +542,7 @@ def revoke_agent(request, pk: int):
 
 @never_cache
 @login_required
+@require_safe
 def workbench(request):
     """The official's landing page (工作台) after password and second factor."""
     official = selectors.official_with_roles(account=request.user)
@@ -548,6 +555,9 @@ def workbench(request):
             "official": official,
             "roles": [r.get_role_display() for r in official.roles.all()],
             "may_verify": allowed(request.user, "identity.find_person"),
+            # the catalogue's pages (tongban.catalog.workbench), named by permission only
+            "may_edit_catalogue": allowed(request.user, "catalog.edit_matter", official.department),
+            "may_review_catalogue": allowed(request.user, "catalog.review_version"),
         },
     )
 

@@ -647,7 +647,7 @@ def sample_subjects(registry: Registry, size: int, *, seed: int | None = None) -
     """Up to `size` subject identifiers of a registry, drawn at random (to drive the gateway
     reads of a simulation; the identifiers are not kept)."""
     ids = list(Record.objects.filter(registry=registry).values_list("pk", flat=True))
-    chosen = random.Random(seed).sample(ids, min(size, len(ids)))  # noqa: S311 (a sample)
+    chosen = random.Random(seed).sample(ids, min(size, len(ids)))  # noqa: S311  # nosec B311  # a reproducible simulation sample, not a secret
     records = Record.objects.filter(pk__in=chosen).order_by("pk")
     return [record.content()[registry.subject_field] for record in records]
 

@@ -15,7 +15,12 @@ class IntakeConfig(AppConfig):
         from tongban.instant.services import register_review_handler
         from tongban.intake import policies  # noqa: F401  (registers the rules)
         from tongban.intake.instant_path import review_handler
-        from tongban.intake.tasks import start_undecided_reviews, sweep_files, watch_deadlines
+        from tongban.intake.tasks import (
+            resend_deliveries,
+            start_undecided_reviews,
+            sweep_files,
+            watch_deadlines,
+        )
 
         register_review_handler(review_handler)
         # 在线办理: the catalogue's guide and life-event pages link to the application form.
@@ -31,4 +36,9 @@ class IntakeConfig(AppConfig):
         )
         register_periodic_job(
             "intake.sweep_files", every=datetime.timedelta(hours=1), task=sweep_files
+        )
+        register_periodic_job(
+            "intake.resend_deliveries",
+            every=datetime.timedelta(minutes=5),
+            task=resend_deliveries,
         )

@@ -346,6 +346,25 @@ class Message(models.Model):
         return self.subject
 
 
+class Delivery(models.Model):
+    """An email and text message to an applicant, written in the same transaction as the change
+    it tells about and sent by the task worker: a web process dying after the commit loses
+    nothing. Contact details are read when sending, never copied here."""
+
+    application = models.ForeignKey(Application, models.CASCADE, related_name="deliveries")
+    kind = models.CharField(_("kind"), max_length=40)
+    subject = models.CharField(_("subject"), max_length=200)
+    body = models.TextField(_("message"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.subject
+
+
 class StagedDocument(models.Model):
     """A file uploaded before its application exists (GovStack `POST /documents`): it becomes
     the application's material when the application that names its URL is submitted."""

@@ -2,17 +2,21 @@
 gave an address, and a text message through the SMS backend, on receipt, acceptance,
 supplement request, decision and deadlines.
 
-Messages are written in the caller's transaction; emails and texts go out after the commit,
-so a rolled-back change never tells anyone anything."""
+Messages and outside deliveries are written in the caller's transaction, and the task that
+sends an email and text is enqueued in it too (the task queue is a table): a rolled-back change
+tells nobody anything, and a committed one is told at least once even if the web process dies
+right after the commit. A delivery already marked sent is never sent again."""
 
+import datetime
 import logging
 
 from django.core.mail import send_mail
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tongban.identity.models import Account, Official
-from tongban.intake.models import Application, Message
+from tongban.intake.models import Application, Delivery, Message
 from tongban.intake.sms import send_sms
 
 logger = logging.getLogger("tongban.intake")
@@ -50,16 +54,50 @@ def applicant_accounts(application: Application) -> list[Account]:
     return list(accounts.values())
 
 
-def _deliver_outside(*, email: str, phone: str, subject: str, body: str) -> None:
-    def send() -> None:
-        try:
-            if email:
-                send_mail(subject, body, None, [email], fail_silently=False)
-            send_sms(phone=phone, text=subject)
-        except Exception:  # a mail server being down must not undo the committed change
-            logger.exception("notification not delivered")
+def _deliver_outside(application: Application, kind: str, subject: str, body: str) -> None:
+    from tongban.intake.tasks import send_delivery
 
-    transaction.on_commit(send)
+    delivery = Delivery.objects.create(
+        application=application, kind=kind, subject=subject, body=body
+    )
+    send_delivery.enqueue(delivery.pk)
+
+
+def send(delivery_id: int) -> bool:
+    """Send one delivery by email and text to the applicant's current contact details; False
+    when it was sent before (the worker runs tasks at least once) or has no one to reach."""
+    with transaction.atomic():
+        delivery = (
+            Delivery.objects.select_for_update()
+            .select_related("application__person")
+            .filter(pk=delivery_id, sent_at__isnull=True)
+            .first()
+        )
+        if delivery is None:
+            return False
+        person = delivery.application.person
+        if person is not None:
+            if person.email:
+                send_mail(delivery.subject, delivery.body, None, [person.email])
+            if person.phone:
+                send_sms(phone=person.phone, text=delivery.subject)
+        delivery.sent_at = timezone.now()
+        delivery.save(update_fields=["sent_at"])
+    return person is not None
+
+
+def resend_unsent(*, older_than: datetime.timedelta = datetime.timedelta(minutes=5)) -> int:
+    """Send again what is still unsent `older_than` after it was written."""
+    due = Delivery.objects.filter(
+        sent_at__isnull=True, created_at__lt=timezone.now() - older_than
+    ).values_list("pk", flat=True)[:500]
+    count = 0
+    for delivery_id in due:
+        try:
+            count += send(delivery_id)
+        except Exception:  # one unreachable address must not stop the rest
+            logger.warning("delivery %s not sent; will retry", delivery_id)
+    return count
 
 
 def notify_applicant(application: Application, kind: str, body: str = "") -> list[Message]:
@@ -71,8 +109,8 @@ def notify_applicant(application: Application, kind: str, body: str = "") -> lis
         for account in applicant_accounts(application)
     ]
     person = application.person
-    if person is not None:
-        _deliver_outside(email=person.email, phone=person.phone, subject=subject, body=body)
+    if person is not None and (person.email or person.phone):
+        _deliver_outside(application, kind, subject, body)
     return messages
 
 

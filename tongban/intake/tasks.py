@@ -24,3 +24,20 @@ def start_undecided_reviews() -> int:
 def sweep_files() -> dict:
     """Periodic (hourly, apps.py): stored files no row refers to, older than the setting."""
     return services.sweep_files()
+
+
+@task()
+def send_delivery(delivery_id: int) -> bool:
+    """An applicant's email and text, enqueued with the change it tells about."""
+    from tongban.intake.notifications import send
+
+    return send(delivery_id)
+
+
+@task()
+def resend_deliveries() -> int:
+    """Periodic (every 5 minutes, apps.py): deliveries still unsent after a while (the mail
+    server was down, or their task failed) are tried again."""
+    from tongban.intake.notifications import resend_unsent
+
+    return resend_unsent()

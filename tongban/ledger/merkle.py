@@ -7,9 +7,9 @@ of a range of leaves [start, end) that the RFC's recursion visits; `inclusion_ra
 hashes. The verifiers follow transparency-dev/merkle's `proof/verify.go` and are checked
 against its published test vectors (tests/ledger/test_merkle_vectors.py)."""
 
+import functools
 import hashlib
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 
 from tongban.core import crypto
 
@@ -23,17 +23,22 @@ class ProofError(ValueError):
     """A proof does not verify, or what it was given is malformed."""
 
 
-@dataclass(frozen=True)
 class Hasher:
-    """RFC 9162 hashing with one hash function (SHA-256, or SM3 with the `gm` suite)."""
+    """RFC 9162 hashing with one hash function (SHA-256, or SM3 with the `gm` suite).
 
-    hash: Callable[[bytes], bytes]
+    `leaf(data)` = H(0x00 ‖ data) and `children(left, right)` = H(0x01 ‖ left ‖ right) are
+    plain functions, one call each: sealing makes two per entry."""
 
-    def leaf(self, data: bytes) -> bytes:
-        return self.hash(b"\x00" + data)
+    __slots__ = ("children", "hash", "leaf")
 
-    def children(self, left: bytes, right: bytes) -> bytes:
-        return self.hash(b"\x01" + left + right)
+    def __init__(self, hash: Callable[[bytes], bytes], new: Callable | None = None):
+        self.hash = hash
+        if new is not None:  # a hashlib constructor: one call per hash, not three
+            self.leaf = lambda data: new(b"\x00" + data).digest()
+            self.children = lambda left, right: new(b"\x01" + left + right).digest()
+        else:
+            self.leaf = lambda data: hash(b"\x00" + data)
+            self.children = lambda left, right: hash(b"\x01" + left + right)
 
     def empty_root(self) -> bytes:
         return self.hash(b"")
@@ -48,7 +53,9 @@ def hasher_for(suite_name: str) -> Hasher:
     chosen = crypto.suite(suite_name)
     name = chosen.hash_algorithm.name
     if name in hashlib.algorithms_available:
-        return Hasher(lambda data: hashlib.new(name, data).digest())
+        # hashlib.sha256 directly where it exists: a third quicker per call than hashlib.new.
+        new = getattr(hashlib, name, None) or functools.partial(hashlib.new, name)
+        return Hasher(lambda data: new(data).digest(), new)
     return Hasher(chosen.hash)
 
 

@@ -56,7 +56,7 @@ def published_tree() -> tuple[int, merkle.Hasher]:
     quote = connection.ops.quote_name
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT (SELECT {quote('tree_size')} FROM {quote(Checkpoint._meta.db_table)} "  # noqa: S608
+            f"SELECT (SELECT {quote('tree_size')} FROM {quote(Checkpoint._meta.db_table)} "  # noqa: S608  # nosec B608  # names from model metadata
             f"ORDER BY {quote('id')} DESC LIMIT 1), (SELECT {quote('hash_suite')} FROM "
             f"{quote(Log._meta.db_table)} WHERE {quote('id')} = 1)"
         )
@@ -86,66 +86,126 @@ def last_sealed() -> tuple[int, int, int | None] | None:
     return Entry.objects.order_by("-index").values_list("index", "event_id", "event__txid").first()
 
 
+def _hash_queries(leaf_indexes: list[int], node_slots: list[int]) -> tuple[list[str], list]:
+    """SELECT kind, key, hash of the stored leaf hashes (kind 0) and node hashes (kind 1)
+    asked for. PostgreSQL gets one array parameter per table (`= ANY`), so the statement's
+    text is the same for every proof; SQLite gets a list of placeholders."""
+    quote = connection.ops.quote_name
+    parts, params = [], []
+    sources = ((Entry, "index", "leaf_hash", leaf_indexes), (Node, "slot", "hash", node_slots))
+    for kind, (model, key, value, wanted) in enumerate(sources):
+        if not wanted:
+            continue
+        if connection.vendor == "postgresql":
+            condition = f"{quote(key)} = ANY(%s::bigint[])"
+            params.append(list(wanted))
+        else:
+            condition = f"{quote(key)} IN ({','.join(['%s'] * len(wanted))})"
+            params += wanted
+        # Names come from the models' metadata; values are parameters.
+        parts.append(
+            f"SELECT {kind}, {quote(key)}, {quote(value)} FROM "  # noqa: S608  # nosec B608  # names from model metadata; values are parameters
+            f"{quote(model._meta.db_table)} WHERE {condition}"
+        )
+    return parts, params
+
+
+def _read_hashes(sql: str, params: list) -> list[dict]:
+    """Rows (kind, key, value) by kind: 0 leaf hashes, 1 node hashes, 2 and 3 the proof
+    query's extra rows, whose answer is in `key`."""
+    found: list[dict] = [{}, {}, {}, {}]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        for kind, key, value in cursor.fetchall():
+            found[kind][key] = bytes(value) if value is not None else None
+    return found
+
+
 def fetch_hashes(
     leaf_indexes: list[int], node_slots: list[int]
 ) -> tuple[dict[int, bytes], dict[int, bytes]]:
     """Stored leaf hashes and node hashes, in one round trip."""
+    parts, params = _hash_queries(leaf_indexes, node_slots)
+    if not parts:
+        return {}, {}
+    leaves, nodes, *_rest = _read_hashes(" UNION ALL ".join(parts), params)
+    return leaves, nodes
+
+
+# A slot is `end * 64 + level` in a signed 64-bit key, so no stored hash belongs to a larger
+# tree; a request for one is refused after reading the signed size alone.
+LARGEST_FETCHABLE_SIZE = (1 << 57) - 1
+
+
+def _too_large(field: str, message: str, published: int) -> ProofRequestInvalid:
+    return ProofRequestInvalid(field, message % {"size": published})
+
+
+def _proof_hashes(
+    ranges: list[tuple[int, int]], size: int, too_large: tuple[str, str]
+) -> list[bytes]:
+    """The hashes of `ranges` in the tree of `size` leaves, in ONE round trip: the stored
+    hashes, the latest signed size (row kind 2) and the log's hash suite (kind 3, as its
+    position in Log.HashSuite) come from the same statement, and `size` is checked against
+    that signed size before any hash is combined: (field, message) of the refusal if not."""
+    plan = tree.Plan.for_ranges(ranges)
     quote = connection.ops.quote_name
-    found: tuple[dict[int, bytes], dict[int, bytes]] = ({}, {})
-    parts, params = [], []
-    sources = ((Entry, "index", "leaf_hash", leaf_indexes), (Node, "slot", "hash", node_slots))
-    for kind, (model, key, value, wanted) in enumerate(sources):
-        if wanted:
-            # Names come from the models' metadata; values are parameters.
-            parts.append(
-                f"SELECT {kind}, {quote(key)}, {quote(value)} FROM "  # noqa: S608
-                f"{quote(model._meta.db_table)} WHERE {quote(key)} IN "
-                f"({','.join(['%s'] * len(wanted))})"
-            )
-            params += wanted
-    if parts:
-        with connection.cursor() as cursor:
-            cursor.execute(" UNION ALL ".join(parts), params)
-            for kind, key, value in cursor.fetchall():
-                found[kind][key] = bytes(value)
-    return found
+    suites = list(Log.HashSuite.values)
+    cases = " ".join(f"WHEN %s THEN {position}" for position in range(len(suites)))
+    parts, params = _hash_queries(plan.leaf_indexes, plan.node_slots)
+    # The hashes come first: PostgreSQL types the union's columns from the left, and the
+    # extra rows' NULL hash must meet bytea before it meets another NULL.
+    parts += [  # names from the models' metadata, values as parameters
+        f"SELECT 2, (SELECT {quote('tree_size')} FROM {quote(Checkpoint._meta.db_table)} "  # noqa: S608  # nosec B608  # names from model metadata; values are parameters
+        f"ORDER BY {quote('id')} DESC LIMIT 1), NULL",
+        f"SELECT 3, CASE {quote('hash_suite')} {cases} END, NULL FROM "  # noqa: S608  # nosec B608  # names from model metadata; values are parameters
+        f"{quote(Log._meta.db_table)} WHERE {quote('id')} = 1",
+    ]
+    leaves, nodes, sizes, hash_suites = _read_hashes(" UNION ALL ".join(parts), params + suites)
+    published = next(iter(sizes), None) or 0
+    if size > published:
+        raise _too_large(*too_large, published)
+    position = next(iter(hash_suites), None)
+    hasher = merkle.hasher_for(
+        suites[position] if position is not None else settings.TONGBAN_CRYPTO_SUITE
+    )
+    return plan.range_hashes(hasher, leaves, nodes)
 
 
 def inclusion_proof(*, index: int, tree_size: int) -> tuple[bytes, list[bytes]]:
     """The leaf hash at `index` and its audit path in the tree of `tree_size` leaves."""
-    published, hasher = published_tree()
+    size_error = (
+        "tree_size",
+        _("The tree size must be between 1 and %(size)s, the latest signed size."),
+    )
+    if 1 <= tree_size <= LARGEST_FETCHABLE_SIZE and 0 <= index < tree_size:
+        ranges = [(index, index + 1), *merkle.inclusion_ranges(index, tree_size)]
+        hashes = _proof_hashes(ranges, tree_size, size_error)
+        return hashes[0], hashes[1:]
+    # A refusal: which one, in the order the API documents, needs the signed size first.
+    published, _hasher = published_tree()
     if not 1 <= tree_size <= published:
-        raise ProofRequestInvalid(
-            "tree_size",
-            _("The tree size must be between 1 and %(size)s, the latest signed size.")
-            % {"size": published},
-        )
-    if not 0 <= index < tree_size:
-        raise ProofRequestInvalid(
-            "index", _("The index must be below the tree size (%(size)s).") % {"size": tree_size}
-        )
-    ranges = [(index, index + 1), *merkle.inclusion_ranges(index, tree_size)]
-    hashes = tree.range_hashes(hasher, ranges, fetch_hashes)
-    return hashes[0], hashes[1:]
+        raise _too_large(*size_error, published)
+    raise ProofRequestInvalid(
+        "index", _("The index must be below the tree size (%(size)s).") % {"size": tree_size}
+    )
 
 
 def consistency_proof(*, first: int, second: int) -> list[bytes]:
     """The proof that the tree of `first` leaves is a prefix of the tree of `second`."""
-    published, hasher = published_tree()
+    size_error = (
+        "second",
+        _("The second size must be between 1 and %(size)s, the latest signed size."),
+    )
+    if 1 <= first <= second <= LARGEST_FETCHABLE_SIZE:
+        return _proof_hashes(merkle.consistency_ranges(first, second), second, size_error)
+    published, _hasher = published_tree()
     if not 1 <= second <= published:
-        raise ProofRequestInvalid(
-            "second",
-            _("The second size must be between 1 and %(size)s, the latest signed size.")
-            % {"size": published},
-        )
-    if not 1 <= first <= second:
-        raise ProofRequestInvalid(
-            "first",
-            _("The first size must be between 1 and the second size (%(size)s).")
-            % {"size": second},
-        )
-    ranges = merkle.consistency_ranges(first, second)
-    return tree.range_hashes(hasher, ranges, fetch_hashes)
+        raise _too_large(*size_error, published)
+    raise ProofRequestInvalid(
+        "first",
+        _("The first size must be between 1 and the second size (%(size)s).") % {"size": second},
+    )
 
 
 def receipts_for(event_ids: list[int]) -> dict[int, Receipt]:

@@ -6,8 +6,6 @@ itself need sealing, for ever). Each batch is one transaction — entries, tree 
 signed checkpoint commit together or not at all, so a worker that dies mid-batch leaves
 nothing behind and the next run seals the same events once."""
 
-import datetime
-import json
 import time
 from dataclasses import dataclass
 
@@ -18,7 +16,7 @@ from django.utils import timezone
 
 from tongban.core.models import Event
 from tongban.ledger import keys, selectors
-from tongban.ledger.leaves import EVENT_FIELDS, encode_leaf
+from tongban.ledger.leaves import EVENT_FIELDS, encode_row
 from tongban.ledger.models import Checkpoint, Entry, Log, Node
 from tongban.ledger.notes import TreeHead, sign_note
 from tongban.ledger.tree import Frontier
@@ -39,51 +37,77 @@ def seal_pending_events(
     *, batch_size: int = BATCH_SIZE, time_budget: float | None = None
 ) -> SealResult:
     """Seal every committed event that is not in the log yet, batch after batch, each with
-    its own signed checkpoint. Stops when the outbox is drained or `time_budget` (seconds)
-    is spent; the next run continues where this one stopped."""
+    its own signed checkpoint. Stops when the outbox is drained (a batch came out short) or
+    `time_budget` (seconds) is spent; the next run continues where this one stopped."""
     started = time.monotonic()
-    result = SealResult(tree_size=selectors.published_size())
+    result = SealResult()
+    sealer = _Sealer()
     while True:
-        sealed, size = seal_batch(batch_size=batch_size)
+        sealed, result.tree_size = sealer.seal_batch(batch_size)
         if not sealed:
             return result
         result.sealed += sealed
         result.batches += 1
-        result.tree_size = size
+        if sealed < batch_size:
+            return result
         if time_budget is not None and time.monotonic() - started > time_budget:
             return result
 
 
-@transaction.atomic
 def seal_batch(*, batch_size: int = BATCH_SIZE) -> tuple[int, int]:
     """Append up to `batch_size` events in commit order and sign a checkpoint.
 
     Returns (events sealed, tree size). Exactly once: the next events are those after the
     last sealed one in commit order; sealers take turns (an advisory lock on PostgreSQL,
     the write lock on SQLite); and a unique key on the event refuses a second entry anyway."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [SEALING_LOCK])
-    log = _the_log()
-    last = selectors.last_sealed()
-    size = last[0] + 1 if last else 0
-    events = _next_events(last, batch_size)
-    if not events:
-        return 0, size
-    hasher = selectors.hasher_of(log)
-    redactor = selectors.redactor_of(log)
-    frontier = Frontier.load(hasher, size, selectors.fetch_hashes)
-    sealed_at = connection.ops.adapt_datetimefield_value(timezone.now())
-    entries, nodes = [], []
-    for event in events:
-        leaf = encode_leaf(event, redactor)
-        leaf_hash = hasher.leaf(leaf)
-        entries.append((frontier.size, event["id"], leaf.decode(), leaf_hash, sealed_at))
-        nodes += frontier.append(leaf_hash)
-    _insert(Entry, ("index", "event_id", "leaf", "leaf_hash", "sealed_at"), entries)
-    _insert(Node, ("slot", "hash"), nodes)
-    sign_checkpoint(log=log, size=frontier.size, root_hash=frontier.root())
-    return len(events), frontier.size
+    return _Sealer().seal_batch(batch_size)
+
+
+class _Sealer:
+    """Seals batch after batch. What stays true between its batches is kept, not read again:
+    the log's identity, and the tree's right edge as this sealer left it, used again only if
+    the log still ends where this sealer's last batch ended."""
+
+    def __init__(self):
+        self.log: Log | None = None
+        self.frontier: Frontier | None = None
+
+    @transaction.atomic
+    def seal_batch(self, batch_size: int) -> tuple[int, int]:
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [SEALING_LOCK])
+        log = self.log or _the_log()
+        last = _last_sealed()
+        size = last[0] + 1 if last else 0
+        events = _next_events(last, batch_size)
+        if not events:
+            return 0, size
+        hasher = selectors.hasher_of(log)
+        redactor = selectors.redactor_of(log)
+        if self.frontier is not None and self.frontier.size == size:
+            frontier = self.frontier.copy()
+        else:
+            frontier = Frontier.load(hasher, size, selectors.fetch_hashes)
+        sealed_at = connection.ops.adapt_datetimefield_value(timezone.now())
+        entries, nodes = [], []
+        leaf_hash_of, append = hasher.leaf, frontier.append
+        for row in events:
+            leaf = encode_row(row, redactor)
+            leaf_hash = leaf_hash_of(leaf)
+            entries.append((frontier.size, row[0], leaf.decode(), leaf_hash, sealed_at))
+            made = append(leaf_hash)
+            if made:
+                nodes += made
+        _insert(Entry, ("index", "event_id", "leaf", "leaf_hash", "sealed_at"), entries)
+        _insert(Node, ("slot", "hash"), nodes)
+        sign_checkpoint(log=log, size=frontier.size, root_hash=frontier.root())
+        # Kept for the next batch only once this one has committed.
+        transaction.on_commit(lambda: self._keep(log, frontier))
+        return len(events), frontier.size
+
+    def _keep(self, log: Log, frontier: Frontier) -> None:
+        self.log, self.frontier = log, frontier
 
 
 def sign_checkpoint(*, log: Log, size: int, root_hash: bytes) -> Checkpoint:
@@ -126,47 +150,66 @@ def _the_log() -> Log:
     return log
 
 
-def _next_events(last: tuple[int, int, int | None] | None, limit: int) -> list[dict]:
+def _last_sealed() -> tuple[int, int, int | None] | None:
+    """`selectors.last_sealed()` in plain SQL: once per batch, where the ORM's own work
+    would cost more than the query."""
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute(  # names from the models' metadata
+            f"SELECT e.{quote('index')}, e.{quote('event_id')}, o.{quote('txid')} "  # noqa: S608  # nosec B608  # names from model metadata; values are parameters
+            f"FROM {quote(Entry._meta.db_table)} e JOIN {quote(Event._meta.db_table)} o "
+            f"ON o.{quote('id')} = e.{quote('event_id')} ORDER BY e.{quote('index')} DESC LIMIT 1"
+        )
+        return cursor.fetchone()
+
+
+def _next_events(last: tuple[int, int, int | None] | None, limit: int) -> list[tuple]:
     """The next committed events in commit order, such that no event can ever appear before
     them later (docs/decisions/0031).
 
     SQLite has one writer at a time, so ids are allocated in commit order: every event after
     the last sealed id. On PostgreSQL a later id can commit first; events are taken in order
     of their writing transaction's id, and only below `sealing_horizon()`: every transaction
-    below it has finished, so nothing earlier in that order can still commit."""
-    events = Event.objects.all()
+    below it has finished, so nothing earlier in that order can still commit.
+
+    Rows are `EVENT_FIELDS` with the time and the payload as text, read in plain SQL: the
+    ORM's per-row converters would cost as much as everything else sealing does
+    (bench/ledger.py); `leaves.encode_row` reads them as they come."""
+    quote = connection.ops.quote_name
+    columns = ", ".join(
+        _time_as_text() if field == "occurred_at" else quote(field) for field in EVENT_FIELDS
+    )
+    table = quote(Event._meta.db_table)
+    event_id, txid = quote("id"), quote("txid")
     if connection.vendor == "postgresql":
-        events = events.filter(txid__lt=sealing_horizon())
+        conditions, params = [f"{txid} < %s"], [sealing_horizon()]
         if last:
             _index, last_id, last_txid = last
-            events = events.filter(txid__gte=last_txid).filter(
-                models.Q(txid__gt=last_txid) | models.Q(id__gt=last_id)
-            )
-        events = events.order_by("txid", "id")
+            conditions.append(f"({txid} > %s OR ({txid} = %s AND {event_id} > %s))")
+            params += [last_txid, last_txid, last_id]
+        order = f"{txid}, {event_id}"
     else:
-        if last:
-            events = events.filter(id__gt=last[1])
-        events = events.order_by("id")
-    # The ORM builds the query; the rows are read raw, because the per-row converters would
-    # cost as much as everything else sealing does (bench/ledger.py).
-    sql, params = events.values_list(*EVENT_FIELDS)[:limit].query.sql_with_params()
+        conditions, params = ([f"{event_id} > %s"], [last[1]]) if last else (["1 = 1"], [])
+        order = event_id
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
-    return [_event(row) for row in rows]
+        cursor.execute(  # names from the models' metadata, values as parameters
+            f"SELECT {columns} FROM {table} WHERE {' AND '.join(conditions)} "  # noqa: S608  # nosec B608  # names from model metadata; values are parameters
+            f"ORDER BY {order} LIMIT %s",
+            [*params, limit],
+        )
+        return cursor.fetchall()
 
 
-def _event(row: tuple) -> dict:
-    """One raw outbox row as the leaf encoder wants it (payload parsed, time aware, UTC)."""
-    event = dict(zip(EVENT_FIELDS, row, strict=True))
-    moment = event["occurred_at"]
-    if isinstance(moment, str):  # SQLite keeps UTC timestamps as text ...
-        moment = datetime.datetime.fromisoformat(moment)
-    if moment.tzinfo is None:  # ... and hands them back naive
-        moment = moment.replace(tzinfo=datetime.UTC)
-    event["occurred_at"] = moment
-    event["payload"] = json.loads(event["payload"])
-    return event
+def _time_as_text() -> str:
+    """`occurred_at` read as text, so that no datetime is made per row: on PostgreSQL already
+    as the leaf writes it, on SQLite as stored (UTC; `leaves.leaf_time` copies it over)."""
+    column = connection.ops.quote_name("occurred_at")
+    if connection.vendor == "postgresql":
+        return f"""to_char({column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')"""
+    return (  # "YYYY-MM-DD HH:MM:SS.ffffff" → "YYYY-MM-DDTHH:MM:SS.ffffffZ"; other shapes as stored
+        f"CASE WHEN length({column}) = 26 THEN substr({column}, 1, 10) || 'T' || "
+        f"substr({column}, 12) || 'Z' ELSE CAST({column} AS text) END"
+    )
 
 
 XID_WRAP = 1 << 32
@@ -208,7 +251,7 @@ def _insert(model: type[models.Model], columns: tuple[str, ...], rows: list[tupl
         return
     quote = connection.ops.quote_name
     sql = (  # names from the model's metadata, values as parameters
-        f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(map(quote, columns))}) "  # noqa: S608
+        f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(map(quote, columns))}) "  # noqa: S608  # nosec B608  # names from model metadata; values are parameters
         f"VALUES ({', '.join(['%s'] * len(columns))})"
     )
     with connection.cursor() as cursor:

@@ -44,37 +44,63 @@ class MissingHash(LookupError):
     """A hash the tree needs is not stored: the log was tampered with or is being repaired."""
 
 
+class Plan:
+    """Which stored hashes a set of complete subtrees (or of proof ranges) is made of, so that
+    they can be fetched together with anything else a caller needs in the same round trip."""
+
+    def __init__(self, subtrees: Iterable[Subtree], groups: list[list[Subtree]] | None = None):
+        self.groups = groups
+        self.parts: dict[Subtree, tuple[int, range]] = {}
+        leaf_indexes: set[int] = set()
+        node_slots: set[int] = set()
+        for subtree in set(subtrees):
+            base, indexes = self.parts[subtree] = stored_parts(subtree)
+            if base == 0:
+                leaf_indexes.update(indexes)
+            else:
+                node_slots.update(slot(base, i) for i in indexes)
+        self.leaf_indexes = sorted(leaf_indexes)
+        self.node_slots = sorted(node_slots)
+
+    @classmethod
+    def for_ranges(cls, ranges: list[tuple[int, int]]) -> "Plan":
+        """The plan for leaf ranges as proofs name them."""
+        groups = [complete_subtrees(start, end) for start, end in ranges]
+        return cls((piece for group in groups for piece in group), groups)
+
+    def subtree_hashes(
+        self, hasher: Hasher, leaves: dict[int, bytes], nodes: dict[int, bytes]
+    ) -> dict[Subtree, bytes]:
+        """Each planned subtree's hash from the stored hashes fetched for the plan."""
+        result = {}
+        for subtree, (base, indexes) in self.parts.items():
+            try:
+                layer = [leaves[i] if base == 0 else nodes[slot(base, i)] for i in indexes]
+            except KeyError:
+                raise MissingHash(f"a stored hash under subtree {subtree} is missing") from None
+            while len(layer) > 1:
+                layer = [hasher.children(layer[i], layer[i + 1]) for i in range(0, len(layer), 2)]
+            result[subtree] = layer[0]
+        return result
+
+    def range_hashes(
+        self, hasher: Hasher, leaves: dict[int, bytes], nodes: dict[int, bytes]
+    ) -> list[bytes]:
+        """The hash of each planned range (`for_ranges`), in order."""
+        known = self.subtree_hashes(hasher, leaves, nodes)
+        return [fold(hasher, [known[p] for p in group]) for group in self.groups or []]
+
+
 def subtree_hashes(hasher: Hasher, subtrees: Iterable[Subtree], fetch: Fetch) -> dict:
     """The hashes of the given complete subtrees, from one `fetch` of stored hashes."""
-    wanted = set(subtrees)
-    leaf_indexes: set[int] = set()
-    node_slots: set[int] = set()
-    plans = {}
-    for subtree in wanted:
-        base, indexes = stored_parts(subtree)
-        plans[subtree] = (base, indexes)
-        if base == 0:
-            leaf_indexes.update(indexes)
-        else:
-            node_slots.update(slot(base, i) for i in indexes)
-    leaves, nodes = fetch(sorted(leaf_indexes), sorted(node_slots))
-    result = {}
-    for subtree, (base, indexes) in plans.items():
-        try:
-            layer = [leaves[i] if base == 0 else nodes[slot(base, i)] for i in indexes]
-        except KeyError:
-            raise MissingHash(f"a stored hash under subtree {subtree} is missing") from None
-        while len(layer) > 1:
-            layer = [hasher.children(layer[i], layer[i + 1]) for i in range(0, len(layer), 2)]
-        result[subtree] = layer[0]
-    return result
+    plan = Plan(subtrees)
+    return plan.subtree_hashes(hasher, *fetch(plan.leaf_indexes, plan.node_slots))
 
 
 def range_hashes(hasher: Hasher, ranges: list[tuple[int, int]], fetch: Fetch) -> list[bytes]:
     """The hashes of leaf ranges (as proofs name them), from one `fetch`."""
-    pieces = [complete_subtrees(start, end) for start, end in ranges]
-    known = subtree_hashes(hasher, (p for group in pieces for p in group), fetch)
-    return [fold(hasher, [known[p] for p in group]) for group in pieces]
+    plan = Plan.for_ranges(ranges)
+    return plan.range_hashes(hasher, *fetch(plan.leaf_indexes, plan.node_slots))
 
 
 class Frontier:
@@ -92,17 +118,26 @@ class Frontier:
         known = subtree_hashes(hasher, subtrees, fetch) if subtrees else {}
         return cls(hasher, size, [(level, known[(level, index)]) for level, index in subtrees])
 
+    def copy(self) -> "Frontier":
+        return Frontier(self.hasher, self.size, list(self.edge))
+
     def append(self, leaf_hash: bytes) -> list[tuple[int, bytes]]:
-        """Add one leaf; returns the (slot, hash) of every stored subtree it completes."""
-        self.size += 1
+        """Add one leaf; returns the (slot, hash) of every stored subtree it completes.
+
+        Sealing calls this once per entry, so it is written for speed: a subtree of level L
+        completed by leaf number `size` ends at `size`, so its slot is `size * 64 + L`."""
+        size = self.size = self.size + 1
+        edge = self.edge
         level, value = 0, leaf_hash
         made = []
-        while self.edge and self.edge[-1][0] == level:
-            _level, left = self.edge.pop()
-            level, value = level + 1, self.hasher.children(left, value)
-            if is_stored_level(level):
-                made.append((slot(level, (self.size >> level) - 1), value))
-        self.edge.append((level, value))
+        if edge and edge[-1][0] == 0:
+            children = self.hasher.children
+            while edge and edge[-1][0] == level:
+                value = children(edge.pop()[1], value)
+                level += 1
+                if not level % STRIDE:
+                    made.append(((size << LEVEL_BITS) | level, value))
+        edge.append((level, value))
         return made
 
     def root(self) -> bytes:

@@ -1,8 +1,10 @@
 """The public shell: home, search, entry points, and localized error pages."""
 
 import logging
+import sys
 
-from django.http import HttpResponseServerError
+from django.db import InterfaceError, OperationalError
+from django.http import HttpResponseServerError, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
@@ -11,6 +13,16 @@ from tongban.catalog import selectors as catalog
 from tongban.catalog.models import Audience
 from tongban.catalog.search import MAX_QUERY_LENGTH
 from tongban.catalog.search import search as search_catalogue
+from tongban.core.api import error as api_error
+
+# Machine clients get the APIs' declared error schema, not an HTML page, even where no
+# operation matched (a path parameter of the wrong type never reaches the API's router).
+API_PREFIXES = ("/api/", "/govstack/")
+
+
+def _is_api(request) -> bool:
+    return request.path.startswith(API_PREFIXES)
+
 
 logger = logging.getLogger(__name__)
 
@@ -95,20 +107,45 @@ def accessibility(request):
 
 
 def permission_denied(request, exception=None):
+    if _is_api(request):
+        return JsonResponse(api_error("forbidden", _("You may not do this.")), status=403)
     return render(request, "403.html", status=403)
 
 
 def page_not_found(request, exception=None):
+    if _is_api(request):
+        return JsonResponse(api_error("not_found", _("Not found.")), status=404)
     return render(request, "404.html", status=404)
 
 
+UNAVAILABLE = "服务暂时不可用，请稍后再试。 Service unavailable, please try again later."
+# How long a client should wait before retrying while the database is unreachable (seconds).
+RETRY_AFTER = "5"
+
+
 def server_error(request):
-    """Render the localized 500 page; if even that fails, answer in plain text."""
+    """Render the localized 500 page (the declared JSON error for the APIs); if even that
+    fails, answer in plain text.
+
+    A database that cannot be reached (PostgreSQL restarting, network lost) is not a fault of
+    the request: it is answered 503 with Retry-After, in JSON for the APIs. Nothing was written
+    (the request's transaction could not commit), so the client may safely retry."""
+    if isinstance(sys.exc_info()[1], OperationalError | InterfaceError):
+        if _is_api(request):
+            response = JsonResponse(api_error("unavailable", UNAVAILABLE), status=503)
+        else:
+            response = HttpResponseServerError(
+                UNAVAILABLE, content_type="text/plain; charset=utf-8", status=503
+            )
+        response["Retry-After"] = RETRY_AFTER
+        return response
+    if _is_api(request):
+        return JsonResponse(
+            api_error("server_error", _("Service unavailable, please try again later.")),
+            status=500,
+        )
     try:
         return render(request, "500.html", status=500)
     except Exception:
         logger.exception("the 500 page failed to render")
-        return HttpResponseServerError(
-            "服务暂时不可用，请稍后再试。 Service unavailable, please try again later.",
-            content_type="text/plain; charset=utf-8",
-        )
+        return HttpResponseServerError(UNAVAILABLE, content_type="text/plain; charset=utf-8")
