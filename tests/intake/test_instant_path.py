@@ -339,9 +339,11 @@ def test_a_review_asked_for_on_the_explanation_page_reopens_the_case(demo, clien
 def test_one_approval_costs_few_statements(demo):
     """Performance guard (ADR 0090, "Measured"): the whole instant approval — submission,
     registry read with its access log, evaluation, acceptance, approval, licence, events,
-    message — in 49 statements here (61 before the pass that removed repeated lookups and
-    per-step saves, 48 after it; intake's prefill added one, the registry materials provided
-    for the draft; savepoints of the test's transaction included)."""
+    message — in 50 statements here, savepoints of the test's transaction included: 61 before
+    the pass that removed repeated lookups and per-step saves, 48 after it; main then added
+    the registry materials provided for the draft (+1) and the applicant's e-mail/text
+    delivery row with its task (+2 per message), and the "received" message of an application
+    decided at once was dropped (-1: the applicant hears the outcome)."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -366,6 +368,19 @@ def test_one_approval_costs_few_statements(demo):
                 actor=account, application=application, idempotency_key=uuid.uuid4().hex
             ).application
             assert decided.status == Status.APPROVED and decided.licence.identifier
-    assert len(queries.captured_queries) <= 49, "\n".join(
+    assert len(queries.captured_queries) <= 50, "\n".join(
         q["sql"][:120] for q in queries.captured_queries
     )
+
+
+def test_messages_tell_the_outcome_of_an_instant_decision_and_the_receipt_of_a_referral(demo):
+    from tongban.intake.models import Message
+
+    approved = apply("wangxiuying", SENIOR)
+    kinds = list(Message.objects.filter(application=approved).values_list("kind", flat=True))
+    assert kinds == ["approved"]  # the applicant only; no official's inbox
+    referred = apply("liuna", SENIOR)
+    messages = Message.objects.filter(application=referred)
+    assert set(messages.values_list("kind", flat=True)) == {"submitted"}
+    assert messages.filter(account=referred.person.account).exists()
+    assert messages.exclude(account=referred.person.account).exists()  # the department's

@@ -89,10 +89,12 @@ def _undecided(application: Application) -> bool:
 
 
 def _refer(locked: Application) -> None:
-    """The normal review of a deferred submission; its department hears of it only now."""
+    """The normal review of a deferred submission; the applicant and the department hear of
+    its receipt only now (an instant decision tells the applicant the outcome instead)."""
     from tongban.intake import services as intake
 
     intake.start_review(locked, ACTOR)
+    notifications.notify_applicant(locked, "submitted")
     intake.notifications_for_department(locked, "submitted")
 
 

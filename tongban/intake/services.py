@@ -633,12 +633,16 @@ def _submit_application(*, actor, application: Application, idempotency_key: str
         # The key was used for another application at the same moment.
         return _same_request(SubmissionKey.objects.get(account=actor, key=key), request_hash)
     _mark_submitted(application, actor)
-    notifications.notify_applicant(application, "submitted")
     if application.life_event_id and not application.version_id:
+        notifications.notify_applicant(application, "submitted")
         _submit_children(application, actor)
+    elif instant_path.defers(application):
+        # 秒批: the applicant hears of the decision in a moment, the department of a referral
+        # only (instant_path._refer tells both then).
+        after_submission(application, actor)
     else:
-        if not instant_path.defers(application):  # else told on referral (instant_path)
-            notifications_for_department(application, "submitted")
+        notifications.notify_applicant(application, "submitted")
+        notifications_for_department(application, "submitted")
         after_submission(application, actor)
     return Submission(application, created=True)
 
