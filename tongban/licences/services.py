@@ -200,7 +200,7 @@ def _counter_step(name: str, step: int) -> int | None:
     table = connection.ops.quote_name(Sequence._meta.db_table)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"UPDATE {table} SET last = last + %s WHERE name = %s RETURNING last",  # noqa: S608
+            f"UPDATE {table} SET last = last + %s WHERE name = %s RETURNING last",  # noqa: S608  # nosec B608  # table name from model metadata; values are parameters
             [step, name],
         )
         row = cursor.fetchone()
