@@ -173,7 +173,7 @@ _EVENT_COLUMNS = (
     "kind, subject_type, subject_id, payload, actor, on_behalf_of, request_id, occurred_at"
 )
 LOG_SQL = (
-    f"INSERT INTO exchange_accesslog ({_LOG_COLUMNS}) "  # noqa: S608 - constant text
+    f"INSERT INTO exchange_accesslog ({_LOG_COLUMNS}) "  # noqa: S608  # nosec B608  # constant column names; values are parameters
     "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s) RETURNING id"
 )
 EVENT_SQL = (
