@@ -25,7 +25,7 @@ def snapshot():
         Licence.objects.count(),
         Event.objects.count(),
         DepartmentKey.objects.count(),
-        list(Sequence.objects.values_list("name", "last")),
+        sorted(Sequence.objects.values_list("name", "last")),  # by name: rows move on PostgreSQL
     )
 
 
