@@ -131,3 +131,18 @@ def quick_password_hashing():
         "django.contrib.auth.hashers.MD5PasswordHasher",
         *settings.PASSWORD_HASHERS,
     ]
+
+
+@pytest.fixture(autouse=True)
+def forget_process_caches():
+    """Every test has its own registries and clients, but PostgreSQL does not hand ids back
+    on rollback: a per-process cache kept from an earlier test would name rows that no longer
+    exist (SQLite reuses the ids and hides it)."""
+    from tongban.exchange.callers import forget_tokens
+    from tongban.exchange.gateway import forget_rate_counts, forget_registries
+
+    for forget in (forget_registries, forget_tokens, forget_rate_counts):
+        forget()
+    yield
+    for forget in (forget_registries, forget_tokens, forget_rate_counts):
+        forget()

@@ -178,16 +178,16 @@ _EVENT_COLUMNS = (
     "kind, subject_type, subject_id, payload, actor, on_behalf_of, request_id, occurred_at"
 )
 LOG_SQL = (
-    f"INSERT INTO exchange_accesslog ({_LOG_COLUMNS}) "  # noqa: S608 - constant text
+    f"INSERT INTO exchange_accesslog ({_LOG_COLUMNS}) "  # noqa: S608  # nosec B608  # constant column names; values are parameters
     "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s) RETURNING id"
 )
 EVENT_SQL = (
-    f"INSERT INTO core_event ({_EVENT_COLUMNS}) "  # noqa: S608 - constant text
+    f"INSERT INTO core_event ({_EVENT_COLUMNS}) "  # noqa: S608  # nosec B608  # constant column names; values are parameters
     "VALUES (%s, %s, %s, %s, %s, '', %s, %s)"
 )
 # PostgreSQL: both rows in one statement (one round trip) - the event's subject is the new id.
 LOG_AND_EVENT_SQL_POSTGRESQL = (
-    f"WITH line AS (INSERT INTO exchange_accesslog ({_LOG_COLUMNS}) "  # noqa: S608
+    f"WITH line AS (INSERT INTO exchange_accesslog ({_LOG_COLUMNS}) "  # noqa: S608  # nosec B608  # constant column names; values are parameters
     "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s::jsonb, %s::jsonb, %s, %s, %s) "
     f"RETURNING id) INSERT INTO core_event ({_EVENT_COLUMNS}) "
     "SELECT %s, %s, line.id::text, %s::jsonb, %s, '', %s, %s FROM line RETURNING subject_id"

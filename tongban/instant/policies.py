@@ -6,11 +6,13 @@
   their own case, or an official of the matter's department;
 - read an evaluation and its explanation: the applicant, officials of the matter's department,
   operators and auditors;
-- ask for human review of an automatic refusal: the applicant."""
+- ask for human review of an automatic refusal: the applicant, or whoever may apply for them
+  (a guardian)."""
 
 import rules
 
 from tongban.identity.predicates import (
+    acts_for,
     in_department,
     is_auditor,
     is_operator,
@@ -48,4 +50,7 @@ rules.add_perm(
     | is_operator
     | is_auditor,
 )
-rules.add_perm("instant.request_review", is_the_applicant)
+rules.add_perm(
+    "instant.request_review",
+    is_the_applicant | acts_for("apply", lambda evaluation: evaluation.applicant),
+)

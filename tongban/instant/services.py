@@ -483,6 +483,7 @@ def decide(
     actor=SYSTEM_ACTOR,
     timeout: float | None = None,
     within=None,
+    attached: InstantDecision | None = None,
 ) -> Evaluation:
     """Decide an application of `applicant` under `version` with its form `answers`.
 
@@ -492,17 +493,23 @@ def decide(
     Call it outside a write transaction (the registry reads commit their access-log lines
     first). Raises `NotInstant` when the version has no active decision and `NotPermitted`
     for an actor who may not decide this case; otherwise always returns an `Evaluation`
-    whose `outcome` is approve, refer or reject (reject only where the matter allows it)."""
+    whose `outcome` is approve, refer or reject (reject only where the matter allows it).
+    `attached`: the version's active decision, where the caller has looked it up already.
+
+    Everything that only reads — the registries, the rules, the resulting licence's type and
+    fields — is done before the write transaction opens (on SQLite it holds the one write
+    lock from its first statement)."""
     require(actor, "instant.decide", (version, applicant))
     case_reference = (case_reference or "").strip()
     if not case_reference or len(case_reference) > 100:
         raise ValidationError({"case_reference": _("Name the case (at most 100 characters).")})
-    attached = active_decision(version)
+    if attached is None or attached.version_id != version.pk:
+        attached = active_decision(version)
     if attached is None:
         raise NotInstant()
     resolution = gathering.resolve(
         bindings=[Binding.from_json(b) for b in attached.bindings],
-        client=gathering.department_client(version),
+        client=gathering.department_client(attached.version),
         id_number=applicant.id_number,
         person=applicant,
         answers=answers or {},
@@ -511,6 +518,11 @@ def decide(
         timeout=timeout,
     )
     verdict = judge(attached, resolution)
+    prepared = (
+        _prepare_result(attached, resolution.values)
+        if verdict.outcome == Outcome.APPROVE and within is not None
+        else None
+    )
     with transaction.atomic():
         evaluation = _record(
             attached=attached,
@@ -520,15 +532,41 @@ def decide(
             verdict=verdict,
             actor=actor,
         )
+        evaluation.prepared_result = prepared
         if within is not None:
             within(evaluation)
         return evaluation
 
 
-@transaction.atomic
+# Who acts on a review request for a case that belongs to a higher layer: intake registers
+# itself when it starts (instant never imports intake, ADR 0090).
+_review_handlers: list = []
+
+
+def register_review_handler(handler) -> None:
+    """`handler(evaluation=..., actor=...)` reopens the case an evaluation decided for human
+    review (recording the request with `record_review_request` in its own transaction) and
+    returns True, or returns False when the case is not one of its own."""
+    if handler not in _review_handlers:
+        _review_handlers.append(handler)
+
+
 def request_review(*, evaluation: Evaluation, actor) -> Evaluation:
-    """The applicant puts an automatic refusal before an official (申请人工复核). Intake hooks
-    `instant.review_requested` to open the normal workflow with the evaluation attached."""
+    """The applicant (or their guardian) puts an automatic refusal before an official
+    (申请人工复核), once. Where the case is an intake application, intake reopens it for the
+    normal review in the same transaction as the request (its registered handler); otherwise
+    only the request is recorded."""
+    for handler in _review_handlers:
+        if handler(evaluation=evaluation, actor=actor):
+            return Evaluation.objects.get(pk=evaluation.pk)
+    with transaction.atomic():
+        return record_review_request(evaluation=evaluation, actor=actor)
+
+
+def record_review_request(*, evaluation: Evaluation, actor, on_behalf_of=None) -> Evaluation:
+    """Record the review request on the evaluation with its `instant.review_requested`
+    event, in the caller's transaction. Refused (`Conflict`, nothing changed) unless the
+    evaluation is an automatic refusal not yet put before an official."""
     require(actor, "instant.request_review", evaluation)
     evaluation = Evaluation.objects.select_for_update().get(pk=evaluation.pk)
     if not evaluation.may_request_review:
@@ -543,18 +581,38 @@ def request_review(*, evaluation: Evaluation, actor) -> Evaluation:
         subject=evaluation,
         payload={"evaluation": str(evaluation.public_id), "case": evaluation.case_reference},
         actor=actor,
+        on_behalf_of=on_behalf_of,
     )
     return evaluation
+
+
+def _licence_fields(attached: InstantDecision, values: dict) -> dict[str, str]:
+    return {
+        target: gathering.licence_value(values.get(spec["input"]), spec.get("format", ""))
+        for target, spec in attached.licence_fields.items()
+    }
 
 
 def licence_fields(evaluation: Evaluation) -> dict[str, str]:
     """The resulting licence's fields, from the evaluation's inputs (as the table mapped them)."""
     stored = json.loads(evaluation.values)
-    values = stored["values"]
-    return {
-        target: gathering.licence_value(values.get(spec["input"]), spec.get("format", ""))
-        for target, spec in evaluation.instant_decision.licence_fields.items()
-    }
+    return _licence_fields(evaluation.instant_decision, stored["values"])
+
+
+@dataclass
+class PreparedResult:
+    """The resulting licence's type and fields, read before the write transaction."""
+
+    licence_type: LicenceType
+    fields: dict[str, str]
+
+
+def _prepare_result(attached: InstantDecision, values: dict) -> PreparedResult | None:
+    code = attached.version.result_licence_type
+    licence_type = LicenceType.objects.filter(code=code).first() if code else None
+    if licence_type is None:
+        return None
+    return PreparedResult(licence_type, _licence_fields(attached, values))
 
 
 def issue_result(*, evaluation: Evaluation, actor=SYSTEM_ACTOR):
@@ -566,11 +624,12 @@ def issue_result(*, evaluation: Evaluation, actor=SYSTEM_ACTOR):
     version = evaluation.version
     if not version.result_licence_type:
         return None
+    prepared = getattr(evaluation, "prepared_result", None)
     return issue_licence(
-        licence_type=version.result_licence_type,
+        licence_type=prepared.licence_type if prepared else version.result_licence_type,
         issuer=version.lead_department,
         holder=evaluation.applicant,
-        fields=licence_fields(evaluation),
+        fields=prepared.fields if prepared else licence_fields(evaluation),
         source_case=evaluation.case_reference,
         actor=actor,
     )

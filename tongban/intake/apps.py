@@ -12,7 +12,9 @@ class IntakeConfig(AppConfig):
     def ready(self) -> None:
         from tongban.core.extensions import add_template
         from tongban.core.periodic import register_periodic_job
+        from tongban.instant.services import register_review_handler
         from tongban.intake import policies  # noqa: F401  (registers the rules)
+        from tongban.intake.instant_path import review_handler
         from tongban.intake.tasks import (
             resend_deliveries,
             start_undecided_reviews,
@@ -20,6 +22,7 @@ class IntakeConfig(AppConfig):
             watch_deadlines,
         )
 
+        register_review_handler(review_handler)
         # 在线办理: the catalogue's guide and life-event pages link to the application form.
         add_template("catalog.guide_actions", "intake/_guide_actions.html")
         add_template("catalog.life_event_actions", "intake/_life_event_actions.html")

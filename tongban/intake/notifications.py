@@ -32,6 +32,7 @@ def subjects() -> dict[str, str]:
         "rejected": _("Application %(number)s rejected"),
         "delivered": _("Application %(number)s: result delivered"),
         "withdrawn": _("Application %(number)s withdrawn"),
+        "review_requested": _("Application %(number)s: human review requested"),
         "deadline_warning": _("Application %(number)s is due soon"),
         "escalated": _("Application %(number)s is overdue"),
     }

@@ -76,6 +76,9 @@ rules.add_perm(
 rules.add_perm(
     "intake.act_as_applicant", acts_for("apply", _party) | (is_counter_clerk & registered_it)
 )
+# Asking for human review of an automatic refusal (人工复核): the applicant, their guardian or
+# an agent who may apply for them — not the counter clerk.
+rules.add_perm("intake.request_review", acts_for("apply", _party))
 # Delivering the result and closing the case: the lead department's approvers and head.
 rules.add_perm("intake.deliver_result", in_lead_department & (is_approver | is_department_head))
 # The department's overview of every case and the deadline escalations.

@@ -2,8 +2,9 @@
 
 Lifecycle (`TRANSITIONS`): draft -> submitted -> accepted (受理) or refused (不予受理) -> in
 review -> supplement (补正, clock paused) -> back -> approved / rejected -> delivered -> closed;
-withdrawn by the applicant before the decision. A transition not in the table is refused with
-`IllegalTransition` (409) and changes nothing.
+withdrawn by the applicant before the decision; an automatic refusal (秒批) back to submitted
+for the normal review, once, when the applicant asks (人工复核). A transition not in the table
+is refused with `IllegalTransition` (409) and changes nothing.
 
 The officials' steps are BPMN user tasks (`tongban.workflow`): the process starts when the
 application is submitted — its first task is the lead department's acceptance (受理) — and
@@ -75,6 +76,9 @@ TRANSITIONS: dict[str, tuple[frozenset, str | None]] = {
     "reject": (frozenset({Status.ACCEPTED, Status.IN_REVIEW}), Status.REJECTED),
     "deliver": (frozenset({Status.APPROVED, Status.REJECTED}), Status.DELIVERED),
     "close": (frozenset({Status.DELIVERED, Status.REFUSED}), Status.CLOSED),
+    # 人工复核: an automatic refusal (秒批) reopened for the normal review at the applicant's
+    # request, once (`instant_path.request_human_review`); the official's decision stands.
+    "reopen_for_review": (frozenset({Status.REJECTED}), Status.SUBMITTED),
     "withdraw": (
         frozenset(
             {Status.DRAFT, Status.SUBMITTED, Status.ACCEPTED, Status.IN_REVIEW, Status.SUPPLEMENT}
@@ -452,14 +456,16 @@ def _body_hash(*, version_id, life_event_id, person_id, business_id, form: dict,
     return hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()
 
 
-def _request_hash(application: Application) -> str:
+def _request_hash(application: Application, files=None) -> str:
     return _body_hash(
         version_id=application.version_id,
         life_event_id=application.life_event_id,
         person_id=application.person_id,
         business_id=application.business_id,
         form=application.form_data,
-        files=application.uploads.values_list("material_code", "sha256"),
+        files=application.uploads.values_list("material_code", "sha256")
+        if files is None
+        else files,
     )
 
 
@@ -478,9 +484,10 @@ def _same_request(found: SubmissionKey, request_hash: str) -> Submission:
     return Submission(found.application, created=False)
 
 
-def _check_complete(application: Application, schema: dict) -> None:
+def _check_complete(application: Application, schema: dict, handed_in: set | None = None) -> None:
     problems = answer_errors(schema, application.form_data)
-    handed_in = set(application.uploads.values_list("material_code", flat=True))
+    if handed_in is None:
+        handed_in = set(application.uploads.values_list("material_code", flat=True))
     for code, material in material_codes(application).items():
         if material.necessity == Material.Necessity.REQUIRED and code not in handed_in:
             problems.setdefault(f"materials.{code}", []).append(
@@ -508,7 +515,7 @@ def _mark_submitted(application: Application, actor, *, number: str = "") -> Non
     if version is not None:
         application.time_limit = version.committed_time_limit or version.legal_time_limit
         application.due_on = due_date(timezone.localdate(now), application.time_limit)
-    application.save()
+    # The event first (it reads the fields set above), then one UPDATE with its id.
     application.submission_event = _event(
         "submitted",
         application,
@@ -517,7 +524,7 @@ def _mark_submitted(application: Application, actor, *, number: str = "") -> Non
         version=application.version_id,
         due_on=application.due_on.isoformat() if application.due_on else None,
     )
-    application.save(update_fields=["submission_event"])
+    application.save()
 
 
 def process_data(application: Application) -> dict:
@@ -603,7 +610,8 @@ def _submit_application(*, actor, application: Application, idempotency_key: str
     key = _clean_key(idempotency_key)
     application = _locked(application)  # concurrent duplicates queue here
     require(actor, "intake.act_as_applicant", application)
-    request_hash = _request_hash(application)
+    files = list(application.uploads.values_list("material_code", "sha256"))
+    request_hash = _request_hash(application, files)
     found = (
         SubmissionKey.objects.filter(account=actor, key=key).select_related("application").first()
     )
@@ -615,7 +623,7 @@ def _submit_application(*, actor, application: Application, idempotency_key: str
             "version_not_published",
             _("This version of the service has been withdrawn; start a new application."),
         )
-    _check_complete(application, form_schema_of(application))
+    _check_complete(application, form_schema_of(application), {code for code, _sha256 in files})
     try:
         with transaction.atomic():
             SubmissionKey.objects.create(
@@ -625,10 +633,15 @@ def _submit_application(*, actor, application: Application, idempotency_key: str
         # The key was used for another application at the same moment.
         return _same_request(SubmissionKey.objects.get(account=actor, key=key), request_hash)
     _mark_submitted(application, actor)
-    notifications.notify_applicant(application, "submitted")
     if application.life_event_id and not application.version_id:
+        notifications.notify_applicant(application, "submitted")
         _submit_children(application, actor)
+    elif instant_path.defers(application):
+        # 秒批: the applicant hears of the decision in a moment, the department of a referral
+        # only (instant_path._refer tells both then).
+        after_submission(application, actor)
     else:
+        notifications.notify_applicant(application, "submitted")
         notifications_for_department(application, "submitted")
         after_submission(application, actor)
     return Submission(application, created=True)

@@ -12,6 +12,7 @@ urlpatterns = [
     path("applications/<int:pk>/materials/", views.add_material, name="add_material"),
     path("applications/<int:pk>/receipt/", views.receipt, name="receipt"),
     path("applications/<int:pk>/withdraw/", views.withdraw, name="withdraw"),
+    path("applications/<int:pk>/review/", views.request_review, name="request_review"),
     path("applications/<int:pk>/supplement/", views.answer_supplement, name="answer_supplement"),
     path("applications/files/<int:pk>/", views.download, name="download"),
     path("applications/files/<int:pk>/remove/", views.remove_material, name="remove_material"),

@@ -358,6 +358,8 @@ def _detail_context(request, application):
         "may_withdraw": application.status in services.TRANSITIONS["withdraw"][0],
         "explanation": instant_path.explanation_for(application),
         "official_view": request.user.kind == "official",
+        "may_request_review": instant_path.automatic_refusal(application) is not None
+        and allowed(request.user, "intake.request_review", application),
     }
 
 
@@ -391,6 +393,19 @@ def withdraw(request, pk: int):
             actor=request.user, application=application, reason=request.POST.get("reason", "")
         )
         messages.success(request, _("The application was withdrawn."))
+    except REFUSALS as error:
+        messages.error(request, _refusal(error))
+    return redirect("intake:detail", pk)
+
+
+@login_required
+@require_POST
+def request_review(request, pk: int):
+    """人工复核: the applicant puts an automatic refusal before an official."""
+    application = _application(request, pk)
+    try:
+        instant_path.request_human_review(actor=request.user, application=application)
+        messages.success(request, _("An official will review your application."))
     except REFUSALS as error:
         messages.error(request, _refusal(error))
     return redirect("intake:detail", pk)
@@ -473,6 +488,9 @@ def workbench(request):
             "matters": sorted(matters.items(), key=lambda m: m[1]),
             "overdue": selectors.overdue(official=official)[:50],
             "unread": selectors.unread_count(account=request.user),
+            "reviews": instant_path.review_requested_numbers(
+                row.application.number for row in rows
+            ),
         },
     )
 

@@ -9,7 +9,7 @@ import secrets
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -134,13 +134,18 @@ def _new_key(department: Department, actor: Ref) -> DepartmentKey:
 def active_key(department: Department, *, actor: Ref) -> DepartmentKey:
     """The department's signing key for the configured suite, created on first use.
 
-    The department row is locked first, so two first issuances create one key."""
-    Department.objects.select_for_update().filter(pk=department.pk).first()
+    Where there is none yet, the department row is locked and the key looked for again, so two
+    first issuances create one key. (Signing with a key that a concurrent rotation retires a
+    moment later is fine: retired keys keep verifying.)"""
     algorithm = crypto.suite().signature_algorithm
-    key = DepartmentKey.objects.filter(
+    current = DepartmentKey.objects.filter(
         department=department, algorithm=algorithm, retired_at__isnull=True
-    ).first()
-    return key or _new_key(department, actor)
+    )
+    key = current.first()
+    if key is not None:
+        return key
+    Department.objects.select_for_update().filter(pk=department.pk).first()
+    return current.first() or _new_key(department, actor)
 
 
 @transaction.atomic
@@ -189,6 +194,33 @@ def _take(sequence: Sequence) -> int:
     sequence.last += 1
     sequence.save(update_fields=["last"])
     return sequence.last
+
+
+def _counter_step(name: str, step: int) -> int | None:
+    table = connection.ops.quote_name(Sequence._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET last = last + %s WHERE name = %s RETURNING last",  # noqa: S608  # nosec B608  # table name from model metadata; values are parameters
+            [step, name],
+        )
+        row = cursor.fetchone()
+    return None if row is None else int(row[0])
+
+
+def _next(name: str) -> int:
+    """Take the next number of a counter in one statement: UPDATE … RETURNING (SQLite ≥ 3.35,
+    PostgreSQL) also locks the row until the transaction ends, so two issuances never get the
+    same number and concurrent ones queue here."""
+    number = _counter_step(name, 1)
+    if number is None:
+        _locked_counter(name)  # created on first use
+        number = _counter_step(name, 1)
+    return number
+
+
+def _give_back(name: str) -> None:
+    """Undo `_next` in the same transaction (the row is still locked by it)."""
+    _counter_step(name, -1)
 
 
 def _holder_part(holder: Person | Business) -> dict[str, str]:
@@ -289,9 +321,11 @@ def issue_licence(
     source_case = (source_case or "").strip()
     if not source_case or len(source_case) > MAX_CASE_REFERENCE:
         raise ValidationError({"source_case": _("Name the case (at most 100 characters).")})
-    serials = _locked_counter(f"serial:{licence_type.pk}:{issuer.pk}")
+    serial_counter = f"serial:{licence_type.pk}:{issuer.pk}"
+    serial = _next(serial_counter)  # concurrent issuances of the type and issuer wait here
     existing = Licence.objects.filter(licence_type=licence_type, source_case=source_case).first()
     if existing:
+        _give_back(serial_counter)
         return _same_request(existing, holder, fields, issuer)
     expected = Person if licence_type.holder_kind == HolderKind.PERSON else Business
     if not isinstance(holder, expected):
@@ -304,7 +338,7 @@ def issue_licence(
     issued_at = timezone.now().replace(microsecond=0)
     valid_from = valid_from or timezone.localdate()
     identifier = identifiers.build(
-        type_code=licence_type.type_code, issuer_code=issuer.credit_code, serial=_take(serials)
+        type_code=licence_type.type_code, issuer_code=issuer.credit_code, serial=serial
     )
     content = signing.canonical(
         signing.licence_document(
@@ -333,7 +367,7 @@ def issue_licence(
         issued_at=issued_at,
         valid_from=valid_from,
         valid_until=licence_type.valid_until(valid_from),
-        status_index=_take(_locked_counter(f"status:{issuer.pk}")) - 1,
+        status_index=_next(f"status:{issuer.pk}") - 1,
         source_case=source_case,
     )
     licence.credential = _credential(licence, key, wallet, _ages(licence_type, holder, valid_from))

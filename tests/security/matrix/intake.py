@@ -111,6 +111,9 @@ ROWS = [
     row(
         "applications/<int:pk>/withdraw/", "POST", {"other_applicant"}, kwargs=other, note=NOT_OURS
     ),
+    # 人工复核 of an automatic refusal: whoever acts for the applicant (not an official).
+    row("applications/<int:pk>/review/", "POST", {"applicant"}, kwargs=submitted, note=STATE),
+    row("applications/<int:pk>/review/", "POST", {"other_applicant"}, kwargs=other, note=NOT_OURS),
     row(
         "applications/files/<int:pk>/",
         "GET",
