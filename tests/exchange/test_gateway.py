@@ -67,6 +67,7 @@ def test_the_access_event_carries_a_keyed_hash_never_the_id_number(
     assert event.subject_id == str(last_line().pk)
 
 
+@pytest.mark.django_db(transaction=True)  # on PostgreSQL only committed events are sealed
 def test_the_access_event_is_the_outbox_row_record_event_writes_and_is_sealed(
     client, people, consumer, bearer, grant_for
 ):

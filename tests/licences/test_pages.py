@@ -29,6 +29,7 @@ def test_the_detail_page_masks_the_id_number(senior_card, retiree):
     assert senior_card.identifier in page
 
 
+@pytest.mark.django_db(transaction=True)  # on PostgreSQL only committed events are sealed
 def test_the_detail_page_links_the_ledger_record_once_sealed(senior_card, retiree):
     page = client_for(retiree).get(f"/licences/{senior_card.pk}/").content.decode()
     assert "存证中" in page and "Receipt(" not in page
