@@ -68,7 +68,7 @@ def send(delivery_id: int) -> bool:
     when it was sent before (the worker runs tasks at least once) or has no one to reach."""
     with transaction.atomic():
         delivery = (
-            Delivery.objects.select_for_update()
+            Delivery.objects.select_for_update(of=("self",))
             .select_related("application__person")
             .filter(pk=delivery_id, sent_at__isnull=True)
             .first()
