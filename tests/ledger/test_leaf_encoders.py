@@ -110,6 +110,22 @@ def test_the_fast_path_writes_exactly_the_documented_bytes(payload, moment):
         assert encode_row(row, REDACTOR) == encode_leaf(event_from_row(row), REDACTOR)
 
 
+@settings(max_examples=250, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    fields=st.tuples(any_text, any_text, any_text, any_text, any_text),
+    event_id=st.integers(min_value=1, max_value=2**40),
+    moment=moments,
+)
+@example(fields=('a"b', "c\\d", "\x00", "通办\u2028\x7f", "\ud800"), event_id=1, moment=JAN_1)
+@example(fields=("kind", "type", "7", "", "\x1f"), event_id=10**10, moment=JAN_1)
+def test_the_fast_path_writes_the_event_fields_exactly(fields, event_id, moment):
+    """The event's own text fields go into the leaf's frame as they are only where JSON
+    would write them so: quotes, backslashes, control characters and lone surrogates too."""
+    kind, subject_type, subject_id, actor, on_behalf_of = fields
+    row = (event_id, kind, subject_type, subject_id, actor, on_behalf_of, str(moment), '{"a": 1}')
+    assert encode_row(row, REDACTOR) == encode_leaf(event_from_row(row), REDACTOR)
+
+
 def has_float_or_huge_integer(value) -> bool:
     if isinstance(value, float):
         return True

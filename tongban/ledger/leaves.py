@@ -153,13 +153,19 @@ def encode_leaf(event: dict[str, Any], redactor: Redactor) -> bytes:
 #   is one;
 # - orjson reads the payload (no NaN, no escaped lone surrogate);
 # - and what it read holds no float (checked only if a digit stands before ".", "e" or "E").
-# Both checks look at the text through one byte translation: digits → "0", ".eE" → ".".
+# The event's own text fields are written into the leaf's frame as they are, so they must not
+# hold what JSON escapes: a quote, a backslash, a control character (a lone surrogate fails
+# the UTF-8 encoding instead). Every check looks at the text through one byte translation:
+# digits → "0", ".eE" → ".", what JSON escapes → "!".
 _SHAPES = bytearray(b"x" * 256)
 _SHAPES[ord("0") : ord("9") + 1] = b"0" * 10
 for _mark in b".eE":
     _SHAPES[_mark] = ord(".")
+for _escaped in [*range(0x20), ord('"'), ord("\\")]:
+    _SHAPES[_escaped] = ord("!")
 SHAPES = bytes(_SHAPES)
 ELEVEN_DIGITS = b"0" * 11
+ESCAPED = b"!"
 ESCAPED_DIGIT = "\\u003"  # a digit written as \u0030-\u0039 (json.dumps never does)
 DIGIT_THEN_MARK = b"0."
 SORTED = orjson.OPT_SORT_KEYS
@@ -210,32 +216,27 @@ def event_from_row(row: tuple) -> dict[str, Any]:
 
 def encode_row(row: tuple, redactor: Redactor) -> bytes:
     """`encode_leaf(event_from_row(row), redactor)`, byte for byte, quicker: orjson parses
-    the payload and writes the leaf where that is exact (see above), and the time is copied
-    from the text it was read as."""
+    the payload and writes it where that is exact (see above), the event's own text fields are
+    written into the leaf's fixed frame where JSON would write them as they are (no quote,
+    backslash or control character; a lone surrogate fails the UTF-8 encoding), and the time
+    is copied from the text it was read as."""
     event_id, kind, subject_type, subject_id, actor, on_behalf_of, moment, payload = row
     if not isinstance(payload, str) or payload[:1] != "{" or event_id > LARGEST_PLAIN_EVENT_ID:
         return encode_leaf(event_from_row(row), redactor)
-    text = f"{payload}\n{kind}\n{subject_type}\n{subject_id}\n{actor}\n{on_behalf_of}"
-    shapes = text.encode("utf-8", "surrogatepass").translate(SHAPES)
-    if ELEVEN_DIGITS in shapes or ESCAPED_DIGIT in payload:  # to redact, maybe; or huge
-        return encode_leaf(event_from_row(row), redactor)
     try:
+        fields = "|".join((kind, subject_type, subject_id, actor, on_behalf_of))  # str only
+        fields = fields.encode("utf-8", "surrogatepass").translate(SHAPES)
+        shapes = payload.encode("utf-8", "surrogatepass").translate(SHAPES)
+        if ELEVEN_DIGITS in shapes or ELEVEN_DIGITS in fields or ESCAPED_DIGIT in payload:
+            return encode_leaf(event_from_row(row), redactor)  # to redact, maybe; or huge
         parsed = orjson.loads(payload)
-        if DIGIT_THEN_MARK in shapes and has_float(parsed):
+        if ESCAPED in fields or (DIGIT_THEN_MARK in shapes and has_float(parsed)):
             return encode_leaf(event_from_row(row), redactor)
-        return orjson.dumps(
-            {
-                "v": LEAF_VERSION,
-                "event": event_id,
-                "kind": kind,
-                "subject_type": subject_type,
-                "subject_id": subject_id,
-                "actor": actor,
-                "on_behalf_of": on_behalf_of,
-                "occurred_at": leaf_time(moment),
-                "payload": parsed,
-            },
-            option=SORTED,
-        )
-    except (orjson.JSONDecodeError, TypeError):  # NaN or an escaped lone surrogate, say
+        return (  # the keys in sorted order, as canonical_json writes them
+            f'{{"actor":"{actor}","event":{int(event_id)},"kind":"{kind}",'
+            f'"occurred_at":"{leaf_time(moment)}","on_behalf_of":"{on_behalf_of}",'
+            f'"payload":{orjson.dumps(parsed, option=SORTED).decode()},'
+            f'"subject_id":"{subject_id}","subject_type":"{subject_type}","v":{LEAF_VERSION}}}'
+        ).encode()
+    except (orjson.JSONDecodeError, TypeError, UnicodeEncodeError):  # NaN, a lone surrogate
         return encode_leaf(event_from_row(row), redactor)
