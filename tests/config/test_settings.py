@@ -65,7 +65,7 @@ def test_production_refuses_debug_and_missing_hosts(tongban_command):
 
 def test_sqlite_is_the_default_in_wal_mode(tmp_path):
     config = env.database({}, tmp_path)
-    assert config["ENGINE"] == "django.db.backends.sqlite3"
+    assert config["ENGINE"] == "tongban.core.sqlite"
     assert config["NAME"] == str(tmp_path / "tongban.sqlite3")
     assert "journal_mode=WAL" in config["OPTIONS"]["init_command"]
 

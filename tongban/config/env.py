@@ -90,6 +90,7 @@ def database(environ, var_dir: Path) -> dict:
     if config["ENGINE"] == "django.db.backends.sqlite3":
         if not config.get("NAME"):
             raise SettingError("DATABASE_URL names no SQLite file")
+        config["ENGINE"] = "tongban.core.sqlite"  # writers queue without long sleeps
         config["OPTIONS"] = {
             # WAL lets readers work while one writer commits; IMMEDIATE takes the write lock at
             # BEGIN, so concurrent writers wait (busy timeout) instead of failing on upgrade.

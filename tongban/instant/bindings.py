@@ -25,7 +25,9 @@ with `xmlns:tb="urn:tongban:instant:1"`. Sources:
 - `registry-record` (`registry`, `field` asked for): `True` when the subject has a record;
 - `contribution-months` (`registry`, `field` of months, `status-field`, `active` statuses
   separated by `|`): the months while the status is active, else 0;
-- `licence` (`licence-type`): `True` when the applicant holds a valid licence of that type;
+- `licence` (`licence-type`): `True` when the applicant holds a valid licence of that type,
+  read like a registry through the gateway (the licence type's registry `licence-<type>`,
+  `licences.sharing`), so the read is granted, logged and shown to the applicant;
 - `form` (`field`): the applicant's answer.
 
 `<tb:licence field=... input=... [format="region"]>` fills a field of the resulting licence
@@ -37,6 +39,7 @@ from dataclasses import asdict, dataclass
 from django.utils.translation import gettext as _
 from lxml import etree
 
+from tongban.licences.sharing import IDENTIFIER, registry_code
 from tongban.workflow.bpmn import max_model_bytes
 from tongban.workflow.dmn import KINDS
 from tongban.workflow.xml import InvalidModel, Problem, local_name, parse_untrusted_xml
@@ -58,7 +61,7 @@ FIXED_KINDS = {
 }
 OUTCOMES = ("approve", "refer", "reject")
 REQUIRED_OUTPUTS = ("outcome", "reason_zh", "reason_en")
-FETCHING = ("registry", "registry-record", "contribution-months")
+FETCHING = ("registry", "registry-record", "contribution-months", "licence")
 
 
 @dataclass(frozen=True)
@@ -77,6 +80,11 @@ class Binding:
     licence_type: str = ""
     absent: object = None
     has_absent: bool = False
+
+    def __post_init__(self):
+        if self.source == "licence":  # the licence type's registry, asked for the identifier
+            object.__setattr__(self, "registry", registry_code(self.licence_type))
+            object.__setattr__(self, "field", IDENTIFIER)
 
     @property
     def fetches(self) -> bool:

@@ -29,7 +29,6 @@ from tongban.core.models import Region
 from tongban.exchange import gateway, selectors
 from tongban.exchange.models import Registry
 from tongban.instant.bindings import Binding
-from tongban.licences.selectors import valid_licence_of_type
 
 DEFAULT_TIMEOUT = 2.0
 _pool: ThreadPoolExecutor | None = None
@@ -173,7 +172,6 @@ def resolve(
     bindings: list[Binding],
     client,
     id_number: str,
-    person,
     answers: Mapping[str, Any],
     purpose: str,
     case_reference: str,
@@ -228,14 +226,6 @@ def resolve(
         elif binding.source == "applicant":
             value = applicant_value(id_number, binding.field, today)
             origin["field"] = binding.field
-        elif binding.source == "licence":
-            held = (
-                valid_licence_of_type(holder=person, licence_type=binding.licence_type)
-                if (person is not None)
-                else None
-            )
-            value = held is not None
-            origin |= {"licence_type": binding.licence_type, "found": value}
         elif binding.source == "form":
             value = answers.get(binding.field)
             origin["field"] = binding.field
@@ -245,7 +235,7 @@ def resolve(
 
 
 def _from_disclosure(binding: Binding, disclosure, origin: dict):
-    if binding.source == "registry-record":
+    if binding.source in ("registry-record", "licence"):
         return disclosure.found
     if not disclosure.found:
         if binding.has_absent:

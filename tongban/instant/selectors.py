@@ -70,7 +70,7 @@ def _note(item: dict) -> str:
         return _("The registry refused the request.")
     if item.get("absent_rule"):
         return _("No record was found; the rules say what that means.")
-    if item.get("found") is False and item["source"] != "registry-record":
+    if item.get("found") is False and item["source"] not in ("registry-record", "licence"):
         return _("No record was found.")
     return ""
 

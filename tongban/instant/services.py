@@ -122,6 +122,17 @@ def _binding_problems(
     form_fields = set((version.form_schema or {}).get("properties", {}))
     for binding in bindings:
         where = _("input %(name)s") % {"name": binding.name}
+        if (
+            binding.source == "licence"
+            and not LicenceType.objects.filter(code=binding.licence_type).exists()
+        ):
+            problems.append(
+                Problem(
+                    where,
+                    _("unknown licence type %(code)s") % {"code": binding.licence_type},
+                )
+            )
+            continue
         if binding.fetches:
             registry = Registry.objects.filter(code=binding.registry, is_archived=False).first()
             if registry is None:
@@ -151,14 +162,6 @@ def _binding_problems(
                         where,
                         _("type mismatch: %(code)s.%(field)s is not a %(kind)s")
                         % {"code": binding.registry, "field": binding.field, "kind": binding.type},
-                    )
-                )
-        elif binding.source == "licence":
-            if not LicenceType.objects.filter(code=binding.licence_type).exists():
-                problems.append(
-                    Problem(
-                        where,
-                        _("unknown licence type %(code)s") % {"code": binding.licence_type},
                     )
                 )
         elif binding.source == "form" and binding.field not in form_fields:
@@ -511,7 +514,6 @@ def decide(
         bindings=[Binding.from_json(b) for b in attached.bindings],
         client=gathering.department_client(attached.version),
         id_number=applicant.id_number,
-        person=applicant,
         answers=answers or {},
         purpose=_purpose(version),
         case_reference=case_reference,
@@ -639,7 +641,9 @@ def issue_result(*, evaluation: Evaluation, actor=SYSTEM_ACTOR):
 
 
 def _sample_registry(attached: InstantDecision) -> str:
-    fetching = [b["registry"] for b in attached.bindings if b.get("registry")]
+    fetching = [  # people are sampled from a registry of records, not of licences
+        b["registry"] for b in attached.bindings if b.get("registry") and b["source"] != "licence"
+    ]
     return fetching[0] if fetching else "population"
 
 
@@ -691,12 +695,10 @@ def simulate(
     matter = attached.version.name
     purpose, _english = _bilingual(gettext_noop("Rule simulation: %(matter)s"), matter=matter)
     for id_number in subjects:
-        person = Person.objects.filter(id_number_index=Person.index_for(id_number)).first()
         resolution = gathering.resolve(
             bindings=bindings,
             client=client,
             id_number=id_number,
-            person=person,
             answers=answers or {},
             purpose=purpose,
             case_reference=case,

@@ -138,11 +138,16 @@ def _task_out(task) -> dict:
     }
 
 
-def _visible(request, pk: int) -> Application:
-    application = selectors.application(pk=pk)
+def _visible(request, pk: int, lookup=selectors.application) -> Application:
+    application = lookup(pk=pk)
     if application is None or not allowed(request.user, "intake.view_application", application):
         raise Http404
     return application
+
+
+def _to_act_on(request, pk: int) -> Application:
+    """`_visible` for a write: the service locks and reads the application again."""
+    return _visible(request, pk, selectors.application_to_act_on)
 
 
 class PartyIn(BodyIn):
@@ -246,7 +251,7 @@ def detail(request: HttpRequest, pk: int):
 )
 def edit(request: HttpRequest, pk: int, body: FormIn):
     application = services.save_draft(
-        actor=request.user, application=_visible(request, pk), form_data=body.form
+        actor=request.user, application=_to_act_on(request, pk), form_data=body.form
     )
     return _out(application)
 
@@ -264,7 +269,7 @@ def add_material(
 ):
     upload = services.add_material(
         actor=request.user,
-        application=_visible(request, pk),
+        application=_to_act_on(request, pk),
         material_code=material,
         file=file,
         name=file.name or "",
@@ -293,7 +298,7 @@ def submit(
     idempotency_key: str = Header(..., alias="Idempotency-Key", max_length=100),
 ):
     submission = services.submit_application(
-        actor=request.user, application=_visible(request, pk), idempotency_key=idempotency_key
+        actor=request.user, application=_to_act_on(request, pk), idempotency_key=idempotency_key
     )
     return _out(submission.application)
 
@@ -310,7 +315,7 @@ class ReasonIn(BodyIn):
 def withdraw(request: HttpRequest, pk: int, body: ReasonIn):
     return _out(
         services.withdraw_application(
-            actor=request.user, application=_visible(request, pk), reason=body.reason
+            actor=request.user, application=_to_act_on(request, pk), reason=body.reason
         )
     )
 
@@ -327,7 +332,7 @@ class AnswerIn(BodyIn):
 def answer_supplement(request: HttpRequest, pk: int, body: AnswerIn):
     return _out(
         services.answer_supplement(
-            actor=request.user, application=_visible(request, pk), answer=body.answer
+            actor=request.user, application=_to_act_on(request, pk), answer=body.answer
         )
     )
 
