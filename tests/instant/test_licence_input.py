@@ -22,7 +22,8 @@ REGISTRY = "licence-marriage_certificate"
 def decision(licence_type: str = "marriage_certificate") -> bytes:
     return f"""<?xml version="1.0" encoding="UTF-8"?>
 <definitions xmlns="https://www.omg.org/spec/DMN/20191111/MODEL/"
-             xmlns:tb="urn:tongban:instant:1" id="married_definitions" name="持证" namespace="urn:test">
+             xmlns:tb="urn:tongban:instant:1"
+             id="married_definitions" name="持证" namespace="urn:test">
   <decision id="married" name="持有结婚证">
     <extensionElements>
       <tb:input name="married" type="boolean" source="licence" licence-type="{licence_type}"
@@ -30,7 +31,9 @@ def decision(licence_type: str = "marriage_certificate") -> bytes:
     </extensionElements>
     <decisionTable id="married_table" hitPolicy="UNIQUE">
       <input id="married_column" label="结婚证">
-        <inputExpression id="married_expression" typeRef="boolean"><text>married</text></inputExpression>
+        <inputExpression id="married_expression" typeRef="boolean">
+          <text>married</text>
+        </inputExpression>
       </input>
       <output id="outcome_column" name="outcome" typeRef="string" />
       <output id="reason_zh_column" name="reason_zh" typeRef="string" />
@@ -39,13 +42,13 @@ def decision(licence_type: str = "marriage_certificate") -> bytes:
         <inputEntry id="holds_in"><text>True</text></inputEntry>
         <outputEntry id="holds_outcome"><text>"approve"</text></outputEntry>
         <outputEntry id="holds_zh"><text>"持有有效结婚证。"</text></outputEntry>
-        <outputEntry id="holds_en"><text>"A valid marriage certificate is held."</text></outputEntry>
+        <outputEntry id="holds_en"><text>"A valid marriage certificate."</text></outputEntry>
       </rule>
       <rule id="lacks">
         <inputEntry id="lacks_in"><text>False</text></inputEntry>
         <outputEntry id="lacks_outcome"><text>"refer"</text></outputEntry>
         <outputEntry id="lacks_zh"><text>"未查到有效结婚证，由工作人员核实。"</text></outputEntry>
-        <outputEntry id="lacks_en"><text>"No valid marriage certificate: an official will check."</text></outputEntry>
+        <outputEntry id="lacks_en"><text>"None found: an official checks."</text></outputEntry>
       </rule>
     </decisionTable>
   </decision>

@@ -2,6 +2,7 @@
 they tell about, sent by the worker at least once and never twice once marked sent."""
 
 import datetime
+import logging
 
 import pytest
 from django.core import mail
@@ -9,7 +10,7 @@ from django.db import transaction
 from django_tasks_db.models import DBTaskResult
 
 from tests.intake.conftest import submit
-from tongban.intake import notifications
+from tongban.intake import notifications, sms
 from tongban.intake.models import Delivery
 
 pytestmark = pytest.mark.django_db
@@ -66,3 +67,31 @@ def test_a_mail_server_down_leaves_it_unsent_and_the_sweep_sends_it_later(submit
     )
     assert notifications.resend_unsent() == 1
     assert len(mail.outbox) == 1
+
+
+class RecordingSms(sms.SmsBackend):
+    """A provider for this test only: the platform's own backends keep no number or text."""
+
+    sent: list[tuple[str, str]] = []
+
+    def send(self, *, phone: str, text: str) -> None:
+        self.sent.append((phone, text))
+
+
+def test_a_text_goes_to_the_applicants_phone_through_the_configured_backend(submitted, settings):
+    settings.TONGBAN_SMS_BACKEND = f"{__name__}.RecordingSms"
+    RecordingSms.sent.clear()
+    submitted.person.phone = "13812345678"
+    submitted.person.save(update_fields=["phone"])
+    notifications.send(Delivery.objects.get(application=submitted, kind="submitted").pk)
+    assert [phone for phone, _text in RecordingSms.sent] == ["13812345678"]
+    assert submitted.number in RecordingSms.sent[0][1]
+
+
+def test_the_default_backend_logs_that_a_text_was_sent_and_keeps_nothing_of_it(caplog):
+    with caplog.at_level(logging.INFO, logger="tongban.intake.sms"):
+        sms.send_sms(phone="13812345678", text="办件 2026 已受理")
+    assert [record.getMessage() for record in caplog.records] == ["sms sent"]
+    logged = str([vars(record) for record in caplog.records])
+    assert "13812345678" not in logged and "已受理" not in logged
+    assert not any(isinstance(v, list) for v in vars(sms.LoggingSmsBackend).values())
