@@ -45,6 +45,16 @@ def test_ordinary_weeks():
     assert calendar.working_days_between(D(2026, 3, 6), D(2026, 3, 9)) == 1  # weekend skipped
 
 
+def test_a_year_costs_one_query_and_a_covered_year_without_exceptions_is_weekdays(
+    django_assert_num_queries,
+):
+    with django_assert_num_queries(1):  # the year's exceptions: it has some, so it is covered
+        assert calendar.add_working_days(D(2026, 2, 13), 2) == D(2026, 2, 24)
+    CalendarYear.objects.create(year=2091, source=CalendarYear.Source.OPERATOR)
+    with django_assert_num_queries(2):  # none entered: is the year covered at all?
+        assert calendar.add_working_days(D(2091, 1, 5), 5) == D(2091, 1, 12)
+
+
 def test_a_year_without_data_is_refused_not_guessed():
     assert not CalendarYear.objects.filter(year=2027).exists()
     with pytest.raises(CalendarUnavailable) as error:

@@ -33,11 +33,14 @@ class WorkingDayCalendar:
 
     def _exceptions(self, year: int) -> dict[datetime.date, bool]:
         if year not in self._years:
-            if not CalendarYear.objects.filter(year=year).exists():
-                raise CalendarUnavailable(year)
-            self._years[year] = dict(
+            days = dict(
                 CalendarDay.objects.filter(date__year=year).values_list("date", "is_working_day")
             )
+            # A covered year has its holidays: asking whether it is covered costs a second
+            # query only for a year without a single exception entered.
+            if not days and not CalendarYear.objects.filter(year=year).exists():
+                raise CalendarUnavailable(year)
+            self._years[year] = days
         return self._years[year]
 
     def is_working_day(self, day: datetime.date) -> bool:

@@ -120,7 +120,11 @@ def _out(application: Application) -> dict:
             }
             for p in application.provided.select_related("source_department")
         ],
-        "children": list(application.children.values_list("pk", flat=True)),
+        "children": (  # only a life event's parent application has any
+            list(application.children.values_list("pk", flat=True))
+            if application.life_event_id and not application.version_id
+            else []
+        ),
     }
 
 
