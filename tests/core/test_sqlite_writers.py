@@ -52,3 +52,4 @@ def test_a_writer_gives_up_after_the_timeout_with_nothing_written(other_writer, 
     other_writer.rollback()
     assert not CalendarYear.objects.filter(year=2098).exists()
     assert busy_timeout() == 50
+    assert not base.WRITERS.locked()  # the next writer of this process is not kept waiting

@@ -3,6 +3,8 @@ and the five instant decisions (no accounts step: people are made as registry su
 
 import pytest
 
+from tests.exchange.conftest import grant_for  # noqa: F401  (the exchange tests' fixture)
+
 
 @pytest.fixture(autouse=True)
 def fresh_registry_cache():

@@ -3,14 +3,10 @@ exchange gateway (the licence type's registry `licence-<type>`), under the depar
 with an access-log line the applicant sees and the explanation names — never straight from
 the licences' tables."""
 
-import datetime
-
 import pytest
-from django.utils import timezone
 
 from tongban.demo.city import ACTOR
-from tongban.exchange import services as exchange
-from tongban.exchange.models import AccessLog, Resource
+from tongban.exchange.models import AccessLog, Registry
 from tongban.instant import inputs, services
 from tongban.instant.models import Evaluation
 from tongban.workflow.xml import InvalidModel
@@ -61,19 +57,10 @@ def married_rule(instant_demo, version):
     return services.activate_decision(attached=attached, actor=ACTOR)
 
 
-def grant_licence_registry(matter_version) -> None:
-    grant = exchange.request_grant(
-        actor=ACTOR,
-        consumer=inputs.department_client(matter_version),
-        resource=Resource.objects.get(registry__code=REGISTRY),
-        fields=["licence_identifier"],
-        purpose=MATTER,
-        legal_basis="《社会保险法》",
-        expires_on=timezone.localdate() + datetime.timedelta(days=30),
-        idempotency_key=exchange.new_idempotency_key(),
-    )
-    grant = exchange.check_compliance(actor=ACTOR, grant=grant, approve=True)
-    exchange.answer_grant(actor=ACTOR, grant=grant, approve=True)
+def grant_licence_registry(grant_for, matter_version) -> None:
+    """The department's system may read the marriage certificates' registry."""
+    registry = Registry.objects.get(code=REGISTRY)
+    grant_for(inputs.department_client(matter_version), registry, ["licence_identifier"])
 
 
 def decide(version, person, who: str) -> Evaluation:
@@ -86,8 +73,10 @@ def licence_input(evaluation: Evaluation) -> dict:
     return next(item for item in evaluation.inputs if item["name"] == "married")
 
 
-def test_a_held_licence_is_read_through_the_gateway_and_logged(married_rule, version, person):
-    grant_licence_registry(version(MATTER))
+def test_a_held_licence_is_read_through_the_gateway_and_logged(
+    married_rule, version, person, grant_for
+):
+    grant_licence_registry(grant_for, version(MATTER))
     evaluation = decide(version, person, "zhangwei")  # holds a marriage certificate
     assert evaluation.outcome == "approve", evaluation.reason_en
     item = licence_input(evaluation)
@@ -97,8 +86,8 @@ def test_a_held_licence_is_read_through_the_gateway_and_logged(married_rule, ver
     assert access.case_reference == "LIC-zhangwei" and access.purpose == MATTER
 
 
-def test_no_licence_is_false_and_refers_the_case(married_rule, version, person):
-    grant_licence_registry(version(MATTER))
+def test_no_licence_is_false_and_refers_the_case(married_rule, version, person, grant_for):
+    grant_licence_registry(grant_for, version(MATTER))
     evaluation = decide(version, person, "wangxiuying")  # no marriage certificate
     assert evaluation.outcome == "refer" and evaluation.cause == Evaluation.Cause.RULES
     item = licence_input(evaluation)

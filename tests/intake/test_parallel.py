@@ -141,16 +141,21 @@ def life_event(health, police, citizen):
     return event
 
 
-def test_life_event_one_submission_parallel_children(
-    citizen, life_event, officials, health, police
-):
+def submit_life_event(citizen, life_event) -> Application:
+    """One submission for the whole life event, its birth record handed in once."""
     parent = services.save_draft(actor=citizen, life_event=life_event, form_data=dict(ANSWERS))
     services.add_material(
         actor=citizen, application=parent, material_code="birth_record", file=pdf()
     )
-    parent = services.submit_application(
+    return services.submit_application(
         actor=citizen, application=parent, idempotency_key="event-1"
     ).application
+
+
+def test_life_event_one_submission_parallel_children(
+    citizen, life_event, officials, health, police
+):
+    parent = submit_life_event(citizen, life_event)
     children = list(parent.children.order_by("number"))
     assert [c.number for c in children] == [f"{parent.number}-1", f"{parent.number}-2"]
     assert {c.department_id for c in children} == {health.pk, police.pk}
@@ -173,6 +178,19 @@ def test_life_event_one_submission_parallel_children(
     parent.refresh_from_db()
     assert parent.status == Status.REJECTED  # one combined status
     assert [t.kind for t in selectors.timeline(parent)].count("approved") == 1
+
+
+def test_the_api_lists_a_life_events_children_on_the_parent_only(citizen, life_event):
+    from django.test import Client
+
+    from tests.conftest import force_sign_in
+
+    parent = submit_life_event(citizen, life_event)
+    api = force_sign_in(Client(), citizen)
+    children = sorted(parent.children.values_list("pk", flat=True))
+    answer = api.get(f"/api/v1/applications/{parent.pk}")
+    assert sorted(answer.json()["children"]) == children and len(children) == 2
+    assert api.get(f"/api/v1/applications/{children[0]}").json()["children"] == []
 
 
 def test_combined_status():

@@ -122,7 +122,7 @@ def _out(application: Application) -> dict:
         ],
         "children": (  # only a life event's parent application has any
             list(application.children.values_list("pk", flat=True))
-            if application.life_event_id and not application.version_id
+            if application.is_life_event
             else []
         ),
     }

@@ -89,7 +89,7 @@ def last_sealed() -> tuple[int, int, int | None] | None:
 def _hash_queries(leaf_indexes: list[int], node_slots: list[int]) -> tuple[list[str], list]:
     """SELECT kind, key, hash of the stored leaf hashes (kind 0) and node hashes (kind 1)
     asked for. PostgreSQL gets one array parameter per table (`= ANY`), so the statement's
-    text is the same for every proof; SQLite gets a list of placeholders. The array goes as
+    text is the same for every proof; SQLite gets one parameter per key. The array goes as
     one text literal: psycopg's client-side binding would quote it element by element, which
     cost a sixth of a proof's time (bench/ledger.py)."""
     quote = connection.ops.quote_name

@@ -31,18 +31,23 @@ class DatabaseWrapper(base.DatabaseWrapper):
         if not WRITERS.acquire(timeout=timeout):
             raise OperationalError("database is locked (by a writer of this process)")
         self.holds_writer_lock = True
-        self.connection.execute("PRAGMA busy_timeout = 0")
         try:
-            while True:
-                try:
-                    return super()._start_transaction_under_autocommit()
-                except OperationalError as error:
-                    if "locked" not in str(error) or time.monotonic() >= deadline:
-                        self._release_writer_lock()
-                        raise
-                time.sleep(POLL_SECONDS)
+            self.connection.execute("PRAGMA busy_timeout = 0")
+            self._begin_when_free(deadline)
+        except BaseException:
+            self._release_writer_lock()
+            raise
         finally:
             self.connection.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
+
+    def _begin_when_free(self, deadline: float) -> None:
+        while True:
+            try:
+                return super()._start_transaction_under_autocommit()
+            except OperationalError as error:
+                if "locked" not in str(error) or time.monotonic() >= deadline:
+                    raise
+            time.sleep(POLL_SECONDS)
 
     def _release_writer_lock(self):
         if self.holds_writer_lock:
